@@ -1,0 +1,115 @@
+"""`kg build` as a library call: notes in, graph out.
+
+    >>> result = build(["seeds/"], out_dir="kg-out")      # doctest: +SKIP
+    >>> result.graph.number_of_nodes()                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from . import __version__
+from .errors import InputError
+from .extract.facts import NoteFacts
+from .extract.note import extract
+from .graph import SCHEMA_VERSION, build_graph, write_graph
+from .notes import DEFAULT_MAX_BYTES, NoteFile, Skipped, discover, read
+from .resolve import ALIAS_FILE, Aliases, Resolver
+
+DEFAULT_OUT = "kg-out"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    incident_prefixes: tuple[str, ...] | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    aliases: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    graph: nx.MultiDiGraph
+    read: list[str]
+    skipped: list[Skipped]
+    warnings: list[str]
+    seconds: float
+    out_path: Path | None = None
+    notes: list[NoteFacts] = field(default_factory=list, repr=False)
+
+    def counts(self) -> tuple[Counter, Counter]:
+        labels = Counter(a["label"] for _, a in self.graph.nodes(data=True))
+        rels = Counter(d["type"] for _, _, d in self.graph.edges(data=True))
+        return labels, rels
+
+    def summary(self) -> dict:
+        labels, rels = self.counts()
+        return {
+            "files_read": len(self.read),
+            "files_skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "nodes": dict(sorted(labels.items())),
+            "relationships": dict(sorted(rels.items())),
+            "warnings": self.warnings,
+            "seconds": round(self.seconds, 3),
+            "graph": str(self.out_path) if self.out_path else None,
+        }
+
+
+def extract_file(nf: NoteFile, options: BuildOptions) -> NoteFacts | Skipped:
+    """Read and extract one file. Pure and picklable, so it can run in a worker."""
+    note = read(nf, options.max_bytes)
+    if isinstance(note, Skipped):
+        return note
+    return extract(note, options.incident_prefixes)
+
+
+def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
+          options: BuildOptions | None = None,
+          progress: Callable[[Iterable[NoteFile]], Iterable[NoteFile]] | None = None,
+          ) -> BuildResult:
+    """Build the graph of every note under `paths`; write `out_dir/graph.json` if given."""
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise InputError("no notes given")
+    files = discover(paths)
+    aliases = _aliases(paths, options)
+    notes: list[NoteFacts] = []
+    skipped: list[Skipped] = []
+    for nf in (progress(files) if progress else files):
+        result = extract_file(nf, options)
+        (skipped if isinstance(result, Skipped) else notes).append(result)
+    if not notes:
+        where = ", ".join(str(p) for p in paths)
+        detail = f" ({len(skipped)} skipped)" if skipped else ""
+        raise InputError(f"no readable .md, .markdown or .txt notes in {where}{detail}")
+    resolver = Resolver(notes, aliases)
+    meta = {"kg_version": __version__, "schema": SCHEMA_VERSION,
+            "sources": sorted(n.source for n in notes)}
+    graph = build_graph(notes, resolver, meta)
+    warnings = [f"{n.source}: {w}" for n in notes for w in n.warnings] + resolver.warnings
+    out_path = None
+    if out_dir is not None:
+        out_path = Path(out_dir) / "graph.json"
+        write_graph(graph, out_path)
+    return BuildResult(graph=graph, read=sorted(n.source for n in notes), skipped=skipped,
+                       warnings=sorted(set(warnings)), seconds=time.perf_counter() - started,
+                       out_path=out_path, notes=notes)
+
+
+def _aliases(paths: list[Path], options: BuildOptions) -> Aliases:
+    if options.aliases is not None:
+        if not options.aliases.exists():
+            raise InputError(f"{options.aliases}: alias file not found")
+        return Aliases.read(options.aliases)
+    for p in paths:
+        candidate = (p if p.is_dir() else p.parent) / ALIAS_FILE
+        if candidate.exists():
+            return Aliases.read(candidate)
+    return Aliases()

@@ -1,0 +1,256 @@
+"""spaCy components: find mentions in a line, then relations between them.
+
+Both are rule-based and read their patterns from `pipelines/`, so they run on
+`spacy.blank("en")` with nothing downloaded.
+
+- `kg_mentions` writes `doc.spans["kg"]`: tracker keys, handles and wiki links,
+  teams, products, customers, and capitalised names (people or not-yet-typed).
+- `kg_relations` writes `doc._.kg_facts`: cue phrases (`blocked by`, `promoted
+  to`, `raised a concern about`) joined to the mentions around them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .lexicon import Lexicon, load, pipelines_dir
+
+SPANS_KEY = "kg"
+#: Span labels kg_mentions assigns.
+PERSON, NAME, TEAM, PRODUCT, CUSTOMER, TICKET, INCIDENT = (
+    "PERSON", "NAME", "TEAM", "PRODUCT", "CUSTOMER", "TICKET", "INCIDENT")
+#: Graph labels a relation rule may ask for, and the span labels that can fill them.
+_FILLERS = {
+    "Person": {PERSON, NAME}, "Team": {TEAM}, "Product": {PRODUCT}, "Customer": {CUSTOMER},
+    "Ticket": {TICKET}, "Incident": {INCIDENT}, "Name": {NAME, PERSON},
+}
+_NEGATIONS = {"not", "n't", "no", "never", "longer", "without", "nothing"}
+_FIRST_PERSON = {"i", "i'm", "im", "my", "we", "we're", "our", "me", "'m"}
+_HANDLE = re.compile(r"(?<![\w@])@(?P<h>[A-Za-z][\w.'-]*[A-Za-z0-9](?:\s+[A-Z][\w'-]+)?)")
+_WIKILINK = re.compile(r"\[\[(?P<h>[^\[\]|#]{1,80})(?:[|#][^\[\]]*)?\]\]")
+_CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$|^[A-Z][a-z]+[A-Z]{2,}$")
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*$")
+
+if not Doc.has_extension("kg_facts"):
+    Doc.set_extension("kg_facts", default=None)
+if not Span.has_extension("kg_possessive"):
+    Span.set_extension("kg_possessive", default=False)
+
+
+@Language.factory("kg_mentions", default_config={"incident_prefixes": None},
+                  assigns=["doc.spans"])
+def make_mentions(nlp: Language, name: str, incident_prefixes: list[str] | None):
+    return MentionTagger(nlp, load(), incident_prefixes)
+
+
+@Language.factory("kg_relations", default_config={}, requires=["doc.spans"],
+                  assigns=["doc._.kg_facts"])
+def make_relations(nlp: Language, name: str):
+    return RelationMatcher(nlp, load())
+
+
+class MentionTagger:
+    """Mark every mention in a line of a note as a span in `doc.spans["kg"]`."""
+
+    def __init__(self, nlp: Language, lex: Lexicon, incident_prefixes: list[str] | None = None):
+        self.keys = lex.keys
+        self.incident_prefixes = (frozenset(p.upper() for p in incident_prefixes)
+                                  if incident_prefixes else lex.keys.incident_prefixes)
+        self.first_names = lex.first_names
+        self.not_names = frozenset(lex.lexicon["not_names"])
+        self.leading_words = frozenset(w.casefold() for w in lex.lexicon["team_stop_words"])
+        self.matcher = Matcher(nlp.vocab)
+        suffixes = lex.lexicon["company_suffixes"]
+        path = pipelines_dir() / "entity_patterns.jsonl"
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            if not line.strip():
+                continue
+            spec = json.loads(line.replace('"$company_suffixes"', json.dumps(suffixes)))
+            self.matcher.add(spec["label"], [spec["pattern"]], greedy="LONGEST")
+            del i
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        taken: set[int] = set()
+
+        def add(span: Span | None, label: str, kb: str = "") -> None:
+            if span is None or any(t.i in taken for t in span):
+                return
+            new = Span(doc, span.start, span.end, label=label, kb_id=kb or span.text)
+            spans.append(new)
+            taken.update(range(span.start, span.end))
+
+        text = doc.text
+        for _name, rx in self.keys.patterns:
+            for m in rx.finditer(text):
+                key = _key_text(m)
+                if key is None or not self.keys.is_key(key):
+                    continue
+                prefix = key.split("-", 1)[0].upper()
+                label = INCIDENT if prefix in self.incident_prefixes else TICKET
+                add(doc.char_span(m.start(), m.end(), alignment_mode="expand"), label, key)
+        for rx, label in ((_HANDLE, PERSON), (_WIKILINK, NAME)):
+            for m in rx.finditer(text):
+                handle = m.group("h").strip()
+                add(doc.char_span(m.start(), m.end(), alignment_mode="expand"), label,
+                    ("@" if rx is _HANDLE else "[[") + handle)
+        matched = [Span(doc, s, e, label=lab) for lab, s, e in self.matcher(doc)]
+        for span in filter_spans(matched):
+            label = doc.vocab.strings[span.label]
+            span = self._trim(span)
+            if span is not None:
+                add(span, label)
+        self._names(doc, add, taken)
+        spans.sort(key=lambda s: s.start)
+        for s in spans:
+            nxt = doc[s.end] if s.end < len(doc) else None
+            s._.kg_possessive = bool(nxt is not None and nxt.lower_ in ("'s", "’s", "'"))
+        doc.spans[SPANS_KEY] = spans
+        return doc
+
+    def _trim(self, span: Span) -> Span | None:
+        """Drop leading words like "The" or "Our" from a matched name."""
+        start = span.start
+        while start < span.end - 1 and span.doc[start].lower_ in self.leading_words:
+            start += 1
+        return span.doc[start:span.end] if start < span.end else None
+
+    def _names(self, doc: Doc, add, taken: set[int]) -> None:
+        """Capitalised runs: a person when they start with a given name, else a Name."""
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            if i in taken or not _capitalised(tok.text) or tok.text in self.not_names:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and j not in taken and j - i < 4:
+                t = doc[j]
+                if _capitalised(t.text) and t.text not in self.not_names:
+                    j += 1
+                elif t.lower_ in _PARTICLES and j + 1 < n and _capitalised(doc[j + 1].text):
+                    j += 2
+                else:
+                    break
+            first = tok.text
+            if first in self.first_names:
+                add(doc[i:min(j, i + 3)], PERSON)
+            elif j - i > 1 or _CAMEL.match(first) or not tok.is_sent_start:
+                add(doc[i:j], NAME)
+            i = j
+
+
+_PARTICLES = {"de", "da", "del", "der", "van", "von", "la", "le", "di", "du", "bin", "al", "dos"}
+
+
+def _capitalised(text: str) -> bool:
+    return bool(_NAME_TOKEN.match(text)) and not text.isupper() or bool(_CAMEL.match(text))
+
+
+def _key_text(m: re.Match[str]) -> str | None:
+    groups = m.groupdict()
+    if groups.get("num") and groups.get("repo"):
+        return f"{groups['repo']}#{groups['num']}"
+    return groups.get("key")
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A relation argument: a mention span, a role phrase, or a fallback."""
+
+    span: int | None = None  # index into doc.spans["kg"]
+    text: str | None = None  # a role phrase (promotions)
+    fallback: str | None = None  # "speaker" or "note_incident"
+
+
+class RelationMatcher:
+    """Find cue phrases and join them to the mentions on either side."""
+
+    def __init__(self, nlp: Language, lex: Lexicon):
+        self.rules = lex.relation_rules
+        self.role_stops = frozenset(lex.lexicon["role_stop_words"])
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.rules_by_cue: dict[str, list[dict]] = {}
+        for rule in self.rules:
+            for cue in rule["cues"]:
+                self.rules_by_cue.setdefault(cue, []).append(rule)
+        for cue in self.rules_by_cue:
+            self.matcher.add(cue, [nlp.make_doc(cue)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        facts: list[tuple[str, Arg, Arg]] = []
+        spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+        matches = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
+        in_mention = {t for sp in spans for t in range(sp.start, sp.end)}
+        for cue in filter_spans(matches):
+            if cue.start in in_mention:
+                continue
+            for rule in self.rules_by_cue[doc.vocab.strings[cue.label]]:
+                fact = self._apply(rule, doc, cue, spans)
+                if isinstance(fact, list):
+                    facts.extend(fact)
+                elif fact:
+                    facts.append(fact)
+        doc._.kg_facts = facts
+        return doc
+
+    def _apply(self, rule: dict, doc: Doc, cue: Span, spans: list[Span]):
+        sent = doc[cue.start].sent if doc.has_annotation("SENT_START") else doc[:]
+        before = [t.lower_ for t in doc[sent.start:cue.start]]
+        if "requires_before" in rule:
+            if not any(w in before or w in " ".join(before) for w in rule["requires_before"]):
+                return None
+        elif any(w in _NEGATIONS for w in before[-3:]):
+            return None
+        subj = self._pick(rule["subject"], doc, cue, spans, sent)
+        obj = self._pick(rule["object"], doc, cue, spans, sent)
+        if subj is None or obj is None:
+            return None
+        many = subj if isinstance(subj, list) else obj if isinstance(obj, list) else None
+        if many is not None:
+            one = obj if many is subj else subj
+            return [(rule["rel"], a, one) if many is subj else (rule["rel"], one, a)
+                    for a in many] or None
+        return (rule["rel"], subj, obj)
+
+    def _pick(self, spec: dict, doc: Doc, cue: Span, spans: list[Span], sent: Span):
+        if spec.get("role_phrase"):
+            return self._role(doc, cue, sent)
+        fill = set().union(*(_FILLERS[label] for label in spec["labels"]))
+        person = spec["labels"] == ["Person"]
+        gap = spec.get("max_gap", 99)
+        if spec["side"] == "left":
+            cands = [(i, s) for i, s in enumerate(spans)
+                     if s.end <= cue.start and s.start >= sent.start and s.label_ in fill
+                     and not (person and s._.kg_possessive)]
+            if cands and cue.start - cands[-1][1].end <= gap:
+                return Arg(span=cands[-1][0])
+            if spec.get("speaker_fallback"):
+                words = {t.lower_ for t in doc[sent.start:cue.start]}
+                if words & _FIRST_PERSON:
+                    return Arg(fallback="speaker")
+            return Arg(fallback="note_incident") if spec.get("note_incident_fallback") else None
+        cands = [(i, s) for i, s in enumerate(spans)
+                 if s.start >= cue.end and s.end <= sent.end and s.label_ in fill]
+        if not cands or cands[0][1].start - cue.end > gap:
+            return Arg(fallback="note_incident") if spec.get("note_incident_fallback") else None
+        if spec.get("many"):
+            return [Arg(span=i) for i, _ in cands]
+        return Arg(span=cands[0][0])
+
+    def _role(self, doc: Doc, cue: Span, sent: Span) -> Arg | None:
+        words = []
+        for tok in doc[cue.end:min(sent.end, cue.end + 6)]:
+            if tok.is_punct or tok.lower_ in self.role_stops or tok.like_num:
+                break
+            if tok.lower_ in ("a", "an", "the") and not words:
+                continue
+            words.append(tok.text)
+        return Arg(text=" ".join(words)) if words else None

@@ -1,0 +1,105 @@
+"""The extractor's declarative parts, loaded from `pipelines/`.
+
+Everything a team might want to tune (meta keys, section names, cue phrases,
+name lists, tracker key patterns) is data; this module only reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from ..datafiles import pipelines_dir
+
+
+def _read_json(name: str) -> dict:
+    return json.loads((pipelines_dir() / name).read_text(encoding="utf-8"))
+
+
+def _read_lines(name: str) -> list[str]:
+    text = (pipelines_dir() / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _read_jsonl(name: str) -> list[dict]:
+    return [json.loads(ln) for ln in _read_lines(name)]
+
+
+@dataclass(frozen=True)
+class KeyPatterns:
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    incident_prefixes: frozenset[str]
+    not_keys: frozenset[str]
+    not_key_prefixes: frozenset[str]
+
+    def label_of(self, key: str) -> str:
+        prefix = key.split("-", 1)[0].upper()
+        return "Incident" if prefix in self.incident_prefixes else "Ticket"
+
+    def is_key(self, key: str) -> bool:
+        upper = key.upper()
+        return upper not in self.not_keys and upper.split("-", 1)[0] not in self.not_key_prefixes
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    structure: dict
+    lexicon: dict
+    first_names: frozenset[str]
+    keys: KeyPatterns
+    relation_rules: tuple[dict, ...]
+
+    def meta_field(self, key: str) -> str | None:
+        """The meta field a `Key:` label names ("Present" -> "attendees"), or None."""
+        k = norm_key(key)
+        return self._meta_index.get(k)
+
+    @cached_property
+    def _meta_index(self) -> dict[str, str]:
+        index = {}
+        for field_name, names in self.structure["meta_keys"].items():
+            for n in names:
+                index.setdefault(norm_key(n), field_name)
+        return index
+
+    def is_action_section(self, title: str) -> bool:
+        t = norm_key(title)
+        return t in self._action_sections or any(
+            t.startswith(s + " ") for s in self._action_sections if len(s) > 3)
+
+    @cached_property
+    def _action_sections(self) -> frozenset[str]:
+        return frozenset(norm_key(s) for s in self.structure["action_sections"])
+
+    def column_role(self, header: str) -> str | None:
+        h = norm_key(header)
+        for role, names in self.structure["table_columns"].items():
+            if h in names:
+                return role
+        return None
+
+
+def norm_key(text: str) -> str:
+    """Normalise a label for lookup: `**Action Items:**` -> `action items`."""
+    text = re.sub(r"[*_`#:]+", " ", text)
+    text = re.sub(r"[^\w\s/&+'-]", " ", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    keys = _read_json("keys.json")
+    patterns = tuple((p["name"], re.compile(p["regex"])) for p in keys["patterns"])
+    return Lexicon(
+        structure=_read_json("structure.json"),
+        lexicon=_read_json("lexicon.json"),
+        first_names=frozenset(_read_lines("first_names.txt")),
+        keys=KeyPatterns(
+            patterns=patterns,
+            incident_prefixes=frozenset(p.upper() for p in keys["incident_prefixes"]),
+            not_keys=frozenset(k.upper() for k in keys["not_keys"]),
+            not_key_prefixes=frozenset(k.upper() for k in keys["not_key_prefixes"]),
+        ),
+        relation_rules=tuple(_read_jsonl("relations.jsonl")),
+    )

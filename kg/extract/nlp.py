@@ -1,0 +1,31 @@
+"""Build the spaCy pipeline from `pipelines/config.cfg`."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from . import components  # noqa: F401  (registers the kg_* factories)
+from .lexicon import pipelines_dir
+
+
+@lru_cache(maxsize=4)
+def pipeline(incident_prefixes: tuple[str, ...] | None = None) -> Language:
+    """The extraction pipeline; `incident_prefixes` overrides the configured ones."""
+    config = spacy.util.load_config(pipelines_dir() / "config.cfg")
+    if incident_prefixes:
+        config["components"]["kg_mentions"]["incident_prefixes"] = list(incident_prefixes)
+    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+
+
+def pipeline_fingerprint() -> str:
+    """A hash of every pipeline data file: part of the incremental-build cache key."""
+    digest = hashlib.sha256()
+    for path in sorted(pipelines_dir().iterdir()):
+        if path.is_file() and path.suffix in (".cfg", ".json", ".jsonl", ".txt"):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,145 @@
+"""The graph model: resolved facts become one NetworkX MultiDiGraph.
+
+One node per entity, meeting and action item, with stable readable ids; one
+edge per (source, type, target), carrying every place it was stated as
+`evidence`. The JSON written is byte-identical for the same input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+
+from . import vocab as V
+from .errors import GraphFileError
+from .extract.facts import NoteFacts, Ref
+from .resolve import Resolver, clean_person
+
+SCHEMA_VERSION = 1
+
+
+class GraphBuilder:
+    """Accumulates nodes and evidence-carrying edges, then freezes them into a graph."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict] = {}
+        self.edges: dict[tuple[str, str, str], dict[tuple, dict]] = defaultdict(dict)
+        self.aliases: dict[str, set[str]] = defaultdict(set)
+        self.mention_lines: dict[str, set[tuple[str, int]]] = defaultdict(set)
+
+    def node(self, label: str, name: str, **attrs) -> str:
+        nid = (V.meeting_id(name) if label == V.MEETING else V.node_id(label, name))
+        if nid not in self.nodes:
+            self.nodes[nid] = {"label": label, "name": name, **attrs}
+        return nid
+
+    def edge(self, src: str, rel: str, dst: str, note: NoteFacts, line: int) -> None:
+        if src == dst:
+            return
+        ev = {"source": note.source, "line": line, "text": note.lines.get(line, ""),
+              "date": note.date}
+        self.edges[(src, rel, dst)][(note.source, line)] = ev
+        for nid in (src, dst):
+            self.mention_lines[nid].add((note.source, line))
+
+    def graph(self, meta: dict) -> nx.MultiDiGraph:
+        g = nx.MultiDiGraph(**meta)
+        for nid in sorted(self.nodes):
+            attrs = dict(self.nodes[nid])
+            if attrs["label"] == V.PERSON:
+                attrs["aliases"] = sorted(self.aliases.get(nid, set()) - {attrs["name"]})
+            if attrs["label"] not in (V.MEETING, V.ACTION_ITEM):
+                attrs["mentions"] = len(self.mention_lines.get(nid, ()))
+            g.add_node(nid, **attrs)
+        for (src, rel, dst) in sorted(self.edges):
+            evidence = sorted(self.edges[(src, rel, dst)].values(),
+                              key=lambda e: (e["date"] or "", e["source"], e["line"]))
+            g.add_edge(src, dst, key=rel, type=rel, evidence=evidence)
+        return g
+
+
+def build_graph(notes: list[NoteFacts], resolver: Resolver, meta: dict) -> nx.MultiDiGraph:
+    """Resolve every note's facts and assemble the graph."""
+    b = GraphBuilder()
+    for note in sorted(notes, key=lambda n: n.source):
+        meeting = b.node(V.MEETING, note.source, title=note.title, date=note.date,
+                         source=note.source, **({"location": note.location}
+                                                if note.location else {}))
+        b.nodes[meeting]["name"] = note.title
+
+        def resolve(ref: Ref) -> str | None:
+            if ref.label == V.MEETING:
+                return meeting
+            hit = resolver.entity(ref, note)  # noqa: B023 - used within this iteration
+            if hit is None:
+                return None
+            label, name = hit
+            nid = b.node(label, name)
+            if label == V.PERSON:
+                written = clean_person(ref.text) if not ref.text.startswith("@") else ref.text
+                b.aliases[nid].add(written)
+            return nid
+
+        for ref, line in note.mentions:
+            nid = resolve(ref)
+            if nid and nid != meeting:
+                b.edge(meeting, V.MENTIONS, nid, note, line)
+        for fact in note.facts:
+            s, o = resolve(fact.subj), resolve(fact.obj)
+            if s and o and V.allowed(fact.rel, b.nodes[s]["label"], b.nodes[o]["label"]):
+                b.edge(s, fact.rel, o, note, fact.line)
+        for item in note.items:
+            iid = V.item_id(note.source, item.line)
+            b.nodes[iid] = {"label": V.ACTION_ITEM, "name": item.text, "text": item.text,
+                            "due": item.due, "status": item.status, "source": note.source,
+                            "line": item.line}
+            for owner in item.owners:
+                pid = resolve(owner)
+                if pid and b.nodes[pid]["label"] == V.PERSON:
+                    b.edge(pid, V.OWNS, iid, note, item.line)
+            for target in item.targets:
+                tid = resolve(target)
+                if tid and V.allowed(V.TIED_TO, V.ACTION_ITEM, b.nodes[tid]["label"]):
+                    b.edge(iid, V.TIED_TO, tid, note, item.line)
+    return b.graph(meta)
+
+
+def to_json(g: nx.MultiDiGraph) -> str:
+    data = nx.node_link_data(g, edges="edges")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def write_graph(g: nx.MultiDiGraph, path: Path) -> None:
+    """Write graph.json atomically: readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".json.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(to_json(g))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_graph(path: str | os.PathLike) -> nx.MultiDiGraph:
+    """Load a graph.json written by `kg build`."""
+    p = Path(path)
+    if not p.exists():
+        raise GraphFileError(f"{p}: no graph here")
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        g = nx.node_link_graph(data, edges="edges" if "edges" in data else "links",
+                               multigraph=True, directed=True)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise GraphFileError(f"{p}: not a kg graph.json ({exc})") from exc
+    if not all("label" in a for _, a in g.nodes(data=True)):
+        raise GraphFileError(f"{p}: not a kg graph.json (nodes have no label)")
+    return g

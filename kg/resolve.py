@@ -1,0 +1,229 @@
+"""Entity resolution: turn names as written into one node per real thing.
+
+Rules, in order, each one explainable:
+1. Full names are compared case- and accent-insensitively; nothing else is fuzzy.
+   "David Kim" and "Daniel Kim" never meet, because no rule merges on a shared part.
+2. A first name, surname, initials or handle is resolved inside its own note
+   first (the attendee list, "Tomás Ferreira (TF)"), then across the corpus,
+   and only when exactly one person fits. An ambiguous "Kim" links to nobody.
+3. An alias file can force a merge or forbid one.
+4. An untyped capitalised name gets the strongest type any note gives it
+   ("INC-7 at GlobalBank" makes GlobalBank a customer everywhere).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import vocab as V
+from .errors import AliasFileError
+from .extract.facts import CUE, DECLARED, NAME, NoteFacts, Ref
+from .extract.lexicon import load
+
+#: Priority between labels an equally strong cue could give one name.
+_TYPE_ORDER = (V.CUSTOMER, V.TEAM, V.PRODUCT, V.ROLE)
+ALIAS_FILE = "kg-aliases.toml"
+
+
+@dataclass
+class Aliases:
+    """Merges a user forces or forbids, from `kg-aliases.toml`."""
+
+    people: dict[str, list[str]] = field(default_factory=dict)  # canonical -> written forms
+    never: dict[str, list[str]] = field(default_factory=dict)  # written form -> not these
+    entities: dict[str, str] = field(default_factory=dict)  # name -> label
+
+    @classmethod
+    def read(cls, path: Path) -> Aliases:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AliasFileError(f"{path}: cannot read alias file: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise AliasFileError(f"{path}: not valid TOML: {exc}") from exc
+        entities = {str(k): str(v) for k, v in data.get("entities", {}).items()}
+        bad = sorted(set(entities.values()) - set(V.ENTITY_LABELS))
+        if bad:
+            raise AliasFileError(f"{path}: unknown label {bad[0]!r} in [entities]; "
+                                 f"use one of {', '.join(V.ENTITY_LABELS)}")
+        return cls(
+            people={str(k): [str(x) for x in v] for k, v in data.get("people", {}).items()},
+            never={V.fold(str(k)): [str(x) for x in v] for k, v in data.get("never", {}).items()},
+            entities=entities,
+        )
+
+
+@dataclass
+class Resolver:
+    """Maps each Ref, in the note it was written in, to a node (label, name) or None."""
+
+    notes: list[NoteFacts]
+    aliases: Aliases = field(default_factory=Aliases)
+    persons: dict[str, str] = field(default_factory=dict)  # fold(full name) -> canonical
+    person_forms: dict[str, Counter] = field(default_factory=dict)
+    types: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # fold -> (str, label, name)
+    warnings: list[str] = field(default_factory=list)
+    _forced: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.first_names = load().first_names
+        self._collect_people()
+        self._collect_types()
+
+    # -- people -----------------------------------------------------------------
+    def _person_refs(self):
+        for note in self.notes:
+            yield from ((r, note) for r in note.people)
+            yield from ((r, note) for r, _ in note.mentions if r.label in (V.PERSON, NAME))
+            for f in note.facts:
+                yield from ((r, note) for r in (f.subj, f.obj) if r.label == V.PERSON)
+            for item in note.items:
+                yield from ((r, note) for r in item.owners)
+
+    def _collect_people(self) -> None:
+        forms: dict[str, Counter] = defaultdict(Counter)
+        for canonical, written in self.aliases.people.items():
+            forms[V.fold(canonical)][canonical] += 1000
+            for w in written:
+                self._forced[V.fold(w.lstrip("@"))] = V.fold(canonical)
+        names = {V.fold(r.text) for r, _ in self._person_refs() if r.label == NAME}
+        for ref, _note in self._person_refs():
+            text = clean_person(ref.text)
+            words = text.split()
+            if len(words) < 2 or ref.label != V.PERSON or self._forced.get(V.fold(text)):
+                continue
+            if ref.strength >= CUE or words[0] in self.first_names:
+                forms[V.fold(text)][text] += 1
+        del names
+        for key, counter in forms.items():
+            # Prefer the spelling with accents, then the most frequent, then the first.
+            best = sorted(counter.items(), key=lambda kv: (-_accents(kv[0]), -kv[1], kv[0]))[0][0]
+            self.persons[key] = best
+            self.person_forms[key] = counter
+
+    def person(self, ref: Ref, note: NoteFacts) -> str | None:
+        """The canonical name of the person `ref` names in `note`, or None."""
+        text = clean_person(ref.text)
+        if not text:
+            return None
+        key = V.fold(text)
+        if key in self._forced:
+            return self.persons.get(self._forced[key])
+        if key in self.persons:
+            return self.persons[key]
+        words = text.split()
+        if ref.label == NAME and len(words) < 2:
+            return None
+        if len(words) >= 2:
+            if ref.label == V.PERSON and (ref.strength >= CUE or words[0] in self.first_names):
+                return text
+            return None
+        found = self._short_form(text, note)
+        if found:
+            return found
+        if ref.strength >= DECLARED and (text in self.first_names or text[:1].isupper()) \
+                and not text.isupper():
+            return text  # a person only ever written by one name
+        return None
+
+    def _short_form(self, text: str, note: NoteFacts) -> str | None:
+        """Resolve a first name, surname, initials or handle: note first, then corpus."""
+        key = V.fold(text)
+        forbidden = {V.fold(x) for x in self.aliases.never.get(key, [])}
+        if text in note.initials:
+            return self.persons.get(V.fold(note.initials[text]), note.initials[text])
+        declared = {V.fold(clean_person(r.text)) for r in note.people}
+        local = [self.persons[k] for k in sorted(declared) if k in self.persons]
+        for pool in (local, sorted(set(self.persons.values()))):
+            hits = [p for p in pool if _short_matches(text, p) and V.fold(p) not in forbidden]
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                self.warnings.append(f"{note.source}: {text!r} could be "
+                                     f"{' or '.join(sorted(hits))}; linked to neither")
+                return None
+        return None
+
+    # -- other entities -----------------------------------------------------------
+    def _collect_types(self) -> None:
+        for name, label in self.aliases.entities.items():
+            self.types[V.fold(name)] = (99, label, name)
+        for note in self.notes:
+            refs = [r for r, _ in note.mentions] + [x for f in note.facts for x in (f.subj, f.obj)]
+            refs += [t for item in note.items for t in item.targets]
+            for ref in refs:
+                if ref.label in _TYPE_ORDER:
+                    key = _entity_key(ref.label, ref.text)
+                    rank = (ref.strength, -_TYPE_ORDER.index(ref.label))
+                    old = self.types.get(key)
+                    if old is None or rank > (old[0], -_TYPE_ORDER.index(old[1])):
+                        self.types[key] = (ref.strength, ref.label, ref.text)
+
+    def entity(self, ref: Ref, note: NoteFacts) -> tuple[str, str] | None:
+        """The (label, name) node a Ref names, or None when it names nothing known."""
+        if ref.label in V.KEYED_LABELS:
+            return ref.label, ref.text
+        if ref.label == V.MEETING:
+            return V.MEETING, ref.text
+        if ref.label == V.PERSON:
+            name = self.person(ref, note)
+            return (V.PERSON, name) if name else None
+        if ref.label == NAME:
+            name = self.person(ref, note) if V.fold(ref.text) in self.persons else None
+            if name:
+                return V.PERSON, name
+        key = _entity_key(ref.label, ref.text)
+        typed = self.types.get(key) or self.types.get(_entity_key(V.TEAM, ref.text + " Team"))
+        if typed is None:
+            return None
+        strength, label, name = typed
+        if ref.label == NAME and strength < CUE:
+            return None
+        return label, _display(label, name)
+
+
+def clean_person(text: str) -> str:
+    """A person's name without handle marks, wiki brackets or a possessive."""
+    text = text.strip().lstrip("@").strip()
+    text = re.sub(r"^\[\[|\]\]$", "", text)
+    text = re.sub(r"['’]s?$", "", text).strip()
+    if "." in text and " " not in text and text.islower():
+        text = " ".join(p.capitalize() for p in re.split(r"[._]", text) if p)
+    return re.sub(r"\s+", " ", text)
+
+
+def _short_matches(short: str, full: str) -> bool:
+    words = full.split()
+    s = V.fold(short)
+    folded = [V.fold(w) for w in words]
+    if s == folded[0] or s == folded[-1]:
+        return True
+    if short.isupper() and 2 <= len(short) <= 3:
+        return "".join(w[0] for w in words if w[:1].isupper()) == short
+    # handles like "kmensah" or "kwamem"
+    if short.islower() and len(words) >= 2:
+        return s in (folded[0][0] + folded[-1], folded[0] + folded[-1][0], folded[0] + folded[-1])
+    return False
+
+
+def _accents(text: str) -> int:
+    return sum(1 for c in text if ord(c) > 127)
+
+
+def _entity_key(label: str, text: str) -> str:
+    key = V.fold(text)
+    return re.sub(r"\s+team$", "", key) + (" team" if label == V.TEAM else "")
+
+
+def _display(label: str, name: str) -> str:
+    if label == V.TEAM and not re.search(r"\bteam$", name, re.IGNORECASE):
+        return name
+    if label == V.TEAM:
+        return re.sub(r"\bteam$", "Team", name)
+    return name
+
+
