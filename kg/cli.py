@@ -11,7 +11,10 @@ import click
 from . import __version__
 from .build import DEFAULT_OUT, BuildOptions, build
 from .errors import KgError
+from .cli_neo4j import cypher_cmd, load_cmd, load_into_neo4j, neo4j_options, query_cmd
+from .cli_viz import viz_cmd
 from .notes import DEFAULT_MAX_BYTES
+from .viz import write_page
 
 
 class KgGroup(click.Group):
@@ -53,8 +56,14 @@ def format_option(f):
               help="Key prefix that marks an incident, not a ticket (repeatable; default INC).")
 @click.option("--max-file-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024,
               show_default=True, help="Skip notes larger than this.")
+@click.option("--html/--no-html", default=True, show_default=True,
+              help="Also write OUT/graph.html, the interactive graph page.")
+@click.option("--neo4j", "to_neo4j", is_flag=True,
+              help="Also load the graph into Neo4j (settings as for `kg load`).")
+@neo4j_options
 @format_option
-def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, fmt) -> None:
+def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, html, to_neo4j, fmt,
+              **neo4j) -> None:
     """Extract a knowledge graph from the notes under PATHS.
 
     Reads .md, .markdown and .txt files (folders recursively) and writes
@@ -69,10 +78,17 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, fmt) -> N
     options = BuildOptions(incident_prefixes=tuple(p.upper() for p in incident_prefixes) or None,
                            max_bytes=int(max_file_mb * 1024 * 1024), aliases=aliases)
     result = build(paths, out_dir, options, progress=_progress)
+    summary = result.summary()
+    if html:
+        summary["page"] = str(write_page(result.graph, Path(out_dir) / "graph.html"))
+    if to_neo4j:
+        summary["neo4j"] = load_into_neo4j(result.graph, quiet=fmt == "json", **neo4j)
     if fmt == "json":
-        click.echo(json.dumps(result.summary(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
     _print_summary(result)
+    if html:
+        click.echo(f"Page:  {summary['page']}")
 
 
 def _progress(files):
@@ -94,6 +110,10 @@ def _print_summary(result) -> None:
         click.echo(f"  warning: {w}")
     if result.out_path:
         click.echo(f"Graph: {result.out_path}")
+
+
+for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd):
+    main.add_command(_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover
