@@ -15,11 +15,13 @@ from pathlib import Path
 import networkx as nx
 
 from . import __version__
+from .cache import FactsCache, cache_key, content_hash
 from .errors import InputError
 from .extract.facts import NoteFacts
 from .extract.note import extract
 from .graph import SCHEMA_VERSION, build_graph, write_graph
 from .notes import DEFAULT_MAX_BYTES, NoteFile, Skipped, discover, read
+from .parallel import extract_many, with_progress, worker_count
 from .resolve import ALIAS_FILE, Aliases, Resolver
 
 DEFAULT_OUT = "kg-out"
@@ -30,6 +32,8 @@ class BuildOptions:
     incident_prefixes: tuple[str, ...] | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     aliases: Path | None = None
+    workers: int | None = None  # extraction processes; None = os.cpu_count()
+    cache: bool = True  # reuse OUT/.kg-cache/ for unchanged notes (needs out_dir)
 
 
 @dataclass
@@ -80,11 +84,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
         raise InputError("no notes given")
     files = discover(paths)
     aliases = _aliases(paths, options)
-    notes: list[NoteFacts] = []
-    skipped: list[Skipped] = []
-    for nf in (progress(files) if progress else files):
-        result = extract_file(nf, options)
-        (skipped if isinstance(result, Skipped) else notes).append(result)
+    notes, skipped = _extract_all(files, out_dir, options, progress)
     if not notes:
         where = ", ".join(str(p) for p in paths)
         detail = f" ({len(skipped)} skipped)" if skipped else ""
@@ -101,6 +101,28 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
     return BuildResult(graph=graph, read=sorted(n.source for n in notes), skipped=skipped,
                        warnings=sorted(set(warnings)), seconds=time.perf_counter() - started,
                        out_path=out_path, notes=notes)
+
+
+def _extract_all(files: list[NoteFile], out_dir, options: BuildOptions, progress,
+                 ) -> tuple[list[NoteFacts], list[Skipped]]:
+    """NoteFacts per file, in file order: from the cache if unchanged, else extracted."""
+    cache = FactsCache.open(out_dir if options.cache else None,
+                            cache_key(options.incident_prefixes))
+    digests = {nf.source: content_hash(nf) for nf in files} if cache.path else {}
+    done = {nf.source: hit for nf in files
+            if (hit := cache.get(nf.source, digests.get(nf.source))) is not None}
+    todo = [nf for nf in files if nf.source not in done]
+    results = extract_many(todo, extract_file, options, worker_count(options.workers, len(todo)))
+    for nf, result in with_progress(todo, results, progress):
+        done[nf.source] = result
+    cache_entries = ((nf.source, done[nf.source]) for nf in files)
+    for source, result in cache_entries:
+        if isinstance(result, NoteFacts):
+            cache.put(source, digests.get(source), result)
+    cache.save()
+    ordered = [done[nf.source] for nf in files]
+    return ([r for r in ordered if isinstance(r, NoteFacts)],
+            [r for r in ordered if isinstance(r, Skipped)])
 
 
 def _aliases(paths: list[Path], options: BuildOptions) -> Aliases:

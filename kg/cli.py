@@ -56,14 +56,18 @@ def format_option(f):
               help="Key prefix that marks an incident, not a ticket (repeatable; default INC).")
 @click.option("--max-file-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024,
               show_default=True, help="Skip notes larger than this.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Extraction processes (default: CPU count; one for under 50 changed files).")
+@click.option("--cache/--no-cache", "use_cache", default=True, show_default=True,
+              help="Reuse OUT/.kg-cache/ to re-extract only changed notes.")
 @click.option("--html/--no-html", default=True, show_default=True,
               help="Also write OUT/graph.html, the interactive graph page.")
 @click.option("--neo4j", "to_neo4j", is_flag=True,
               help="Also load the graph into Neo4j (settings as for `kg load`).")
 @neo4j_options
 @format_option
-def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, html, to_neo4j, fmt,
-              **neo4j) -> None:
+def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, workers, use_cache, html,
+              to_neo4j, fmt, **neo4j) -> None:
     """Extract a knowledge graph from the notes under PATHS.
 
     Reads .md, .markdown and .txt files (folders recursively) and writes
@@ -76,7 +80,8 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, html, to_
       kg build notes/2024 notes/2025 --format json
     """
     options = BuildOptions(incident_prefixes=tuple(p.upper() for p in incident_prefixes) or None,
-                           max_bytes=int(max_file_mb * 1024 * 1024), aliases=aliases)
+                           max_bytes=int(max_file_mb * 1024 * 1024), aliases=aliases,
+                           workers=workers, cache=use_cache)
     result = build(paths, out_dir, options, progress=_progress)
     summary = result.summary()
     if html:
