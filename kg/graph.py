@@ -72,18 +72,7 @@ def build_graph(notes: list[NoteFacts], resolver: Resolver, meta: dict) -> nx.Mu
                                                 if note.location else {}))
         b.nodes[meeting]["name"] = note.title
 
-        def resolve(ref: Ref) -> str | None:
-            if ref.label == V.MEETING:
-                return meeting
-            hit = resolver.entity(ref, note)  # noqa: B023 - used within this iteration
-            if hit is None:
-                return None
-            label, name = hit
-            nid = b.node(label, name)
-            if label == V.PERSON:
-                written = clean_person(ref.text) if not ref.text.startswith("@") else ref.text
-                b.aliases[nid].add(written)
-            return nid
+        resolve = _resolver_for(b, resolver, note, meeting)
 
         for ref, line in note.mentions:
             nid = resolve(ref)
@@ -107,6 +96,23 @@ def build_graph(notes: list[NoteFacts], resolver: Resolver, meta: dict) -> nx.Mu
                 if tid and V.allowed(V.TIED_TO, V.ACTION_ITEM, b.nodes[tid]["label"]):
                     b.edge(iid, V.TIED_TO, tid, note, item.line)
     return b.graph(meta)
+
+
+def _resolver_for(b: GraphBuilder, resolver: Resolver, note: NoteFacts, meeting: str):
+    """A function mapping a Ref written in `note` to a node id (or None)."""
+    def resolve(ref: Ref) -> str | None:
+        if ref.label == V.MEETING:
+            return meeting
+        hit = resolver.entity(ref, note)
+        if hit is None:
+            return None
+        label, name = hit
+        nid = b.node(label, name)
+        if label == V.PERSON:
+            written = clean_person(ref.text) if not ref.text.startswith("@") else ref.text
+            b.aliases[nid].add(written)
+        return nid
+    return resolve
 
 
 def to_json(g: nx.MultiDiGraph) -> str:

@@ -14,10 +14,11 @@ Rules, in order, each one explainable:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 from . import vocab as V
 from .errors import AliasFileError
@@ -27,6 +28,7 @@ from .extract.lexicon import load
 #: Priority between labels an equally strong cue could give one name.
 _TYPE_ORDER = (V.CUSTOMER, V.TEAM, V.PRODUCT, V.ROLE)
 ALIAS_FILE = "kg-aliases.toml"
+_NOBODY = object()
 
 
 @dataclass
@@ -65,7 +67,8 @@ class Resolver:
     aliases: Aliases = field(default_factory=Aliases)
     persons: dict[str, str] = field(default_factory=dict)  # fold(full name) -> canonical
     person_forms: dict[str, Counter] = field(default_factory=dict)
-    types: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # fold -> (str, label, name)
+    # fold(name) -> (strength, label, name as written)
+    types: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     _forced: dict[str, str] = field(default_factory=dict)
 
@@ -123,22 +126,27 @@ class Resolver:
                 return text
             return None
         found = self._short_form(text, note)
-        if found:
-            return found
+        if found is not _NOBODY:
+            return found  # a person, or None when several fit
         if ref.strength >= DECLARED and (text in self.first_names or text[:1].isupper()) \
                 and not text.isupper():
             return text  # a person only ever written by one name
         return None
 
-    def _short_form(self, text: str, note: NoteFacts) -> str | None:
-        """Resolve a first name, surname, initials or handle: note first, then corpus."""
+    def _short_form(self, text: str, note: NoteFacts) -> str | None | object:
+        """Resolve a first name, surname, initials or handle: note first, then corpus.
+
+        Returns the person, None when several people fit, or _NOBODY when none does.
+        """
         key = V.fold(text)
         forbidden = {V.fold(x) for x in self.aliases.never.get(key, [])}
         if text in note.initials:
             return self.persons.get(V.fold(note.initials[text]), note.initials[text])
         declared = {V.fold(clean_person(r.text)) for r in note.people}
         local = [self.persons[k] for k in sorted(declared) if k in self.persons]
-        for pool in (local, sorted(set(self.persons.values()))):
+        # Initials only mean someone where the note's own people give them meaning.
+        pools = (local,) if text.isupper() else (local, sorted(set(self.persons.values())))
+        for pool in pools:
             hits = [p for p in pool if _short_matches(text, p) and V.fold(p) not in forbidden]
             if len(hits) == 1:
                 return hits[0]
@@ -146,7 +154,7 @@ class Resolver:
                 self.warnings.append(f"{note.source}: {text!r} could be "
                                      f"{' or '.join(sorted(hits))}; linked to neither")
                 return None
-        return None
+        return _NOBODY
 
     # -- other entities -----------------------------------------------------------
     def _collect_types(self) -> None:

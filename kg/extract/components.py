@@ -107,6 +107,7 @@ class MentionTagger:
             span = self._trim(span)
             if span is not None:
                 add(span, label)
+        self._declared_short_names(doc, add)
         self._names(doc, add, taken)
         spans.sort(key=lambda s: s.start)
         for s in spans:
@@ -114,6 +115,15 @@ class MentionTagger:
             s._.kg_possessive = bool(nxt is not None and nxt.lower_ in ("'s", "’s", "'"))
         doc.spans[SPANS_KEY] = spans
         return doc
+
+    def _declared_short_names(self, doc: Doc, add) -> None:
+        """Initials the note defines ("Tomás Ferreira (TF)") are people in its prose."""
+        short = doc.user_data.get("kg_initials")
+        if not short:
+            return
+        for tok in doc:
+            if tok.text in short:
+                add(doc[tok.i:tok.i + 1], PERSON)
 
     def _trim(self, span: Span) -> Span | None:
         """Drop leading words like "The" or "Our" from a matched name."""
@@ -142,7 +152,8 @@ class MentionTagger:
             first = tok.text
             if first in self.first_names:
                 add(doc[i:min(j, i + 3)], PERSON)
-            elif j - i > 1 or _CAMEL.match(first) or not tok.is_sent_start:
+            else:
+                # Even a capitalised first word may be a name the corpus types elsewhere.
                 add(doc[i:j], NAME)
             i = j
 

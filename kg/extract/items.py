@@ -22,7 +22,8 @@ _LEAD = re.compile(
     rf"|\bneeds? to\b|\bis going to\b|\bagreed to\b|\bto\s+own\b|\bowns\b)\s*)(?P<rest>.+)$")
 _OWNER_TAG = re.compile(
     r"[(\[]\s*(?:owner|owners|assignee|who|dri)\s*[:=]\s*(?P<names>[^)\]]+)[)\]]"
-    r"|\b(?:owner|owners|assignee|dri)\s*[:=]\s*(?P<names2>[^,;()\[\]]+?)(?=\s*(?:[,;()\[\]]|$|—|–| - ))",
+    r"|\b(?:owner|owners|assignee|dri)\s*[:=]\s*(?P<names2>[^,;()\[\]]+?)"
+    r"(?=\s*(?:[,;()\[\]]|$|—|–| - ))",
     re.IGNORECASE)
 _AT_NAME = re.compile(r"(?<![\w@])@(?P<h>[A-Za-z][\w.'-]*[A-Za-z0-9](?:\s+[A-Z][\w'-]+)?)")
 _WIKI = re.compile(r"\[\[(?P<h>[^\[\]|#]{1,80})(?:[|#][^\[\]]*)?\]\]")

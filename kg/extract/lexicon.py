@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+
 from ..datafiles import pipelines_dir
 
 

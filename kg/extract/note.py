@@ -104,7 +104,7 @@ class _NoteExtractor:
             self.out.warnings.append("no meeting date found; dates without a year are left empty")
         if meta.get("location"):
             self.out.location = meta["location"][0][0]
-        for value, ln in meta.get("absent", []):
+        for value, _ln in meta.get("absent", []):
             for name in split_names(value, self.lex):
                 self.absent.add(name.casefold())
         for field in ("host", "attendees"):
@@ -193,7 +193,8 @@ class _NoteExtractor:
 
     def _label_of_key(self, key: str) -> str:
         mentions = self.nlp.get_pipe("kg_mentions")
-        return V.INCIDENT if key.split("-", 1)[0].upper() in mentions.incident_prefixes else V.TICKET
+        prefix = key.split("-", 1)[0].upper()
+        return V.INCIDENT if prefix in mentions.incident_prefixes else V.TICKET
 
     # -- speakers -------------------------------------------------------------
     def _speakers(self) -> None:
@@ -213,7 +214,8 @@ class _NoteExtractor:
             elif ln.key and ln.value and ln.kind in ("text",) and not self.lex.meta_field(ln.key):
                 # "Emily: text" lines: a speaker when the label is a declared person.
                 name = ln.key.lstrip("@")
-                if self._declared(name) and norm_key(name) not in self.lex.structure["not_speakers"]:
+                not_speaker = norm_key(name) in self.lex.structure["not_speakers"]
+                if self._declared(name) and not not_speaker:
                     ln.speaker = name
                     self._fact(V.ATTENDED, Ref(V.PERSON, name, DECLARED), self.meeting, ln)
 
@@ -231,20 +233,30 @@ class _NoteExtractor:
         todo = [ln for ln in self.layout.lines
                 if ln.kind in _PROSE_KINDS or (ln.kind == "meta" and ln.key is None)]
         todo += [ln for ln in self.layout.lines if ln.kind == "text" and ln.speaker]
-        seen = set()
-        todo = [ln for ln in sorted(todo, key=lambda x: x.no) if not (ln.no in seen or seen.add(ln.no))]
-        texts = [self._prose_text(ln) for ln in todo]
-        for ln, doc in zip(todo, self.nlp.pipe(texts, batch_size=256), strict=True):
+        todo = sorted({ln.no: ln for ln in todo}.values(), key=lambda x: x.no)
+        initials = self._initials()
+        docs = []
+        for ln in todo:
+            doc = self.nlp.make_doc(ln.text)
+            if initials:
+                doc.user_data["kg_initials"] = initials
+            docs.append(doc)
+        for ln, doc in zip(todo, self.nlp.pipe(docs, batch_size=256), strict=True):
             self.docs[ln.no] = doc
             for span in doc.spans[C.SPANS_KEY]:
                 ref = self.span_ref(span)
                 if ref is not None:
                     self._mention(ref, ln)
 
-    def _prose_text(self, ln: Line) -> str:
-        if ln.kind == "text" and ln.key and ln.value and not ln.speaker:
-            return ln.text
-        return ln.text
+    def _initials(self) -> frozenset[str]:
+        """Initials this note defines or that its declared people's names give, uniquely."""
+        derived: dict[str, set[str]] = {}
+        for p in self.out.people:
+            words = [w for w in p.text.split() if w[:1].isupper()]
+            if len(words) >= 2:
+                derived.setdefault("".join(w[0] for w in words), set()).add(p.text)
+        unique = {k for k, v in derived.items() if len(v) == 1 and 2 <= len(k) <= 3}
+        return frozenset(unique | set(self.out.initials))
 
     def span_ref(self, span: Span) -> Ref | None:
         label, text = span.label_, span.kb_id_ or span.text

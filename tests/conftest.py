@@ -1,0 +1,48 @@
+"""Shared fixtures: tiny notes written in the test, built into graphs in tmp dirs."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.extract.note import extract
+from kg.notes import Note
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def note_facts(text: str, source: str = "2024-11-01-sync.md"):
+    """Extract one note written inline in a test."""
+    return extract(Note(source, textwrap.dedent(text).lstrip("\n"), "utf-8"))
+
+
+def write_notes(folder: Path, notes: dict[str, str]) -> Path:
+    for name, text in notes.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return folder
+
+
+def triples(graph, rel: str) -> set[tuple[str, str]]:
+    """(source name, target name) of every `rel` edge; meetings by source, items by text."""
+    def name(nid):
+        a = graph.nodes[nid]
+        return a.get("source") if a["label"] == "Meeting" else a["name"]
+    return {(name(s), name(t)) for s, t, d in graph.edges(data=True) if d["type"] == rel}
+
+
+def names(graph, label: str) -> set[str]:
+    return {a["name"] for _, a in graph.nodes(data=True) if a["label"] == label}
+
+
+@pytest.fixture
+def build_notes(tmp_path):
+    """Build a graph from {file name: text}; returns the BuildResult."""
+    def _build(notes: dict[str, str], **kwargs):
+        src = write_notes(tmp_path / "notes", notes)
+        return build([src], tmp_path / "out", **kwargs)
+    return _build

@@ -1,0 +1,218 @@
+"""Each structure and phrasing the extractor must read, on tiny notes."""
+
+from conftest import names, triples
+
+
+def test_metadata_title_date_attendees_host_absent(build_notes):
+    g = build_notes({"weekly.md": """
+        # Payments Sync
+        **Date:** November 12, 2024
+        **Facilitator:** Lisa Park
+        **Attendees:** Lisa Park, @Omar Haddad, [[Aiko Tanaka]], Tomás Ferreira (TF)
+        **Apologies:** Henrik Larsen
+        **Location:** Room 4
+        """}).graph
+    meeting = g.nodes["meeting:weekly.md"]
+    assert (meeting["title"], meeting["date"], meeting["location"]) == (
+        "Payments Sync", "2024-11-12", "Room 4")
+    attended = {p for p, _ in triples(g, "ATTENDED")}
+    assert attended == {"Lisa Park", "Omar Haddad", "Aiko Tanaka", "Tomás Ferreira"}
+    assert triples(g, "HOSTED") == {("Lisa Park", "weekly.md")}
+    assert "Henrik Larsen" not in names(g, "Person")
+
+
+def test_yaml_front_matter_and_date_from_file_name(build_notes):
+    g = build_notes({
+        "a.md": "---\ntitle: Standup\ndate: 2024-11-06\nattendees:\n  - Ann Lee\n---\nBody\n",
+        "2024-03-05-retro.txt": "Retro\nPresent: Bo Chen\n",
+    }).graph
+    assert g.nodes["meeting:a.md"]["date"] == "2024-11-06"
+    assert g.nodes["meeting:a.md"]["title"] == "Standup"
+    assert g.nodes["meeting:2024-03-05-retro.txt"]["date"] == "2024-03-05"
+    assert ("Ann Lee", "a.md") in triples(g, "ATTENDED")
+
+
+def test_bulleted_attendee_section(build_notes):
+    g = build_notes({"2024-01-02-x.md": "# X\n\n## Attendees\n- Ann Lee\n- Bo Chen (host)\n"}).graph
+    assert {p for p, _ in triples(g, "ATTENDED")} == {"Ann Lee", "Bo Chen"}
+    assert triples(g, "HOSTED") == {("Bo Chen", "2024-01-02-x.md")}
+
+
+def test_speakers_attended(build_notes):
+    g = build_notes({"2024-01-02-call.txt": """
+        Call
+        **Lisa Park:** hello
+        [00:01] David Kim: hi
+        Hannah Okafor (00:00:05): yes
+        """}).graph
+    assert {p for p, _ in triples(g, "ATTENDED")} == {"Lisa Park", "David Kim", "Hannah Okafor"}
+
+
+def test_first_name_speakers_resolve_through_the_attendee_list(build_notes):
+    g = build_notes({
+        "2024-01-01-allhands.md": "# All hands\nAttendees: Emily Watson, Tom Harris\n",
+        "2024-01-08-weekly.txt": "Weekly\nAttendees: Emily, Tom\n\nEmily: shipped it\n",
+    }).graph
+    assert ("Emily Watson", "2024-01-08-weekly.txt") in triples(g, "ATTENDED")
+    assert "Emily" not in names(g, "Person")
+    assert "Emily" in g.nodes["person:emily-watson"]["aliases"]
+
+
+def test_table_owner_and_ticket_columns_make_owns(build_notes):
+    g = build_notes({"2024-01-01-plan.md": """
+        # Plan
+        Date: 2024-01-01
+
+        | # | Initiative | Ticket | Owner | Target |
+        |---|---|---|---|---|
+        | 1 | Planner v2 | NEXUS-2000 | Emily Watson | Dec 15 |
+        """}).graph
+    assert triples(g, "OWNS") == {("Emily Watson", "NEXUS-2000")}
+    assert names(g, "ActionItem") == set()  # a roadmap table is not an action list
+
+
+def test_action_table_reads_columns_by_header(build_notes):
+    g = build_notes({"2024-10-08-pm.md": """
+        # Postmortem
+        Date: 2024-10-08
+
+        ## Action items
+        | Action | Owner | Due | Ticket |
+        |---|---|---|---|
+        | Write a sizing guide | Rachel Green | 2024-11-15 | INFRA-90 |
+        """}).graph
+    (item,) = [a for _, a in g.nodes(data=True) if a["label"] == "ActionItem"]
+    assert (item["text"], item["due"], item["status"]) == ("Write a sizing guide", "2024-11-15",
+                                                           "open")
+    assert ("Rachel Green", "Write a sizing guide") in triples(g, "OWNS")
+    assert ("Write a sizing guide", "INFRA-90") in triples(g, "TIED_TO")
+
+
+def test_action_sections_in_every_shape(build_notes):
+    g = build_notes({"2024-10-01-sync.md": """
+        # Sync
+        Date: 2024-10-01
+        Attendees: Olivia Santos (OS), Kwame Mensah (KM), Tom Harris
+
+        ## Next steps
+        - [ ] Tom Harris: split NEXUS-2000 into sub-tasks — due Oct 8
+        - [x] Tom Harris to publish the roadmap by Oct 3
+        - ACTION: OS and KM to review the STOR-71 patch by Friday
+        - Write the runbook @Kwame Mensah 📅 2024-11-01
+        - Better capacity planning process needed
+        """}).graph
+    items = {a["text"]: a for _, a in g.nodes(data=True) if a["label"] == "ActionItem"}
+    assert set(items) == {"split NEXUS-2000 into sub-tasks", "publish the roadmap",
+                          "review the STOR-71 patch", "Write the runbook"}
+    assert items["publish the roadmap"]["status"] == "done"
+    assert items["review the STOR-71 patch"]["due"] == "2024-10-04"
+    owners = triples(g, "OWNS")
+    assert {("Olivia Santos", "review the STOR-71 patch"),
+            ("Kwame Mensah", "review the STOR-71 patch")} <= owners
+    assert ("Kwame Mensah", "Write the runbook") in owners
+
+
+def test_team_sections_give_leads_and_members(build_notes):
+    g = build_notes({"2024-10-15-ah.md": """
+        # All hands
+        Date: 2024-10-15
+
+        ### Platform Team (Emily Watson)
+        - Nina Patel's query planner v2 ahead of schedule
+        - Tom Harris compression work showing 30% storage reduction
+        - Hiring: looking for an engineer
+        """}).graph
+    assert triples(g, "LEADS") == {("Emily Watson", "Platform Team")}
+    assert triples(g, "MEMBER_OF") == {("Nina Patel", "Platform Team"),
+                                       ("Tom Harris", "Platform Team")}
+
+
+def test_prose_relations(build_notes):
+    g = build_notes({"2024-11-12-review.md": """
+        # Review
+        Date: 2024-11-12
+
+        - Rachel Green promoted to Senior SRE.
+        - Emily Watson raised concern about NEXUS-2000 timeline given NEXUS-1542
+        - NEXUS-2012 is blocked by NEXUS-1542.
+        - David Kim is worried about SEC-42 blocking QS-88 past Nov 20.
+        - QS-90 cannot go GA until SEC-43 is closed.
+        - STOR-90 is a sub-task of STOR-88.
+        - Daniel Kim's new engineer, Sofia Reyes, started on the Product Team.
+        """}).graph
+    assert triples(g, "PROMOTED_TO") == {("Rachel Green", "Senior SRE")}
+    assert {("NEXUS-2000", "NEXUS-1542"), ("NEXUS-2012", "NEXUS-1542"), ("QS-88", "SEC-42"),
+            ("QS-90", "SEC-43")} == triples(g, "DEPENDS_ON")
+    concerns = triples(g, "RAISED_CONCERN_ABOUT")
+    assert {("Emily Watson", "NEXUS-2000"), ("David Kim", "SEC-42")} <= concerns
+    assert triples(g, "PART_OF") == {("STOR-90", "STOR-88")}
+    assert triples(g, "MEMBER_OF") == {("Sofia Reyes", "Product Team")}
+
+
+def test_first_person_concern_goes_to_the_speaker(build_notes):
+    g = build_notes({"2024-10-24-sync.md": """
+        # Sync
+        Date: 2024-10-24
+        [00:06] David Kim: I'm worried about shipping before SEC-42 is fixed.
+        """}).graph
+    assert ("David Kim", "SEC-42") in triples(g, "RAISED_CONCERN_ABOUT")
+
+
+def test_customers_affected_and_not_affected(build_notes):
+    g = build_notes({
+        "2024-10-08-postmortem-inc-2024-007.md": """
+            # Postmortem: INC-2024-007
+            - **Date:** 2024-10-08
+            - **Customer affected:** Acme Retail
+            """,
+        "2024-10-15-ah.md": """
+            # All hands
+            Date: 2024-10-15
+            - INC-2024-003 at GlobalBank was painful
+            """,
+        "2024-11-07-call.txt": """
+            Escalation call
+            Date: November 7, 2024
+            Hannah Okafor (00:00:05): Northwind Traders saw checkout failures during INC-0412.
+            Marcus Webb (00:01:12): Fabrikam was not affected by INC-0412.
+            """,
+    }).graph
+    assert triples(g, "AFFECTED") == {("INC-2024-007", "Acme Retail"),
+                                      ("INC-2024-003", "GlobalBank"),
+                                      ("INC-0412", "Northwind Traders")}
+    assert names(g, "Customer") == {"Acme Retail", "GlobalBank", "Northwind Traders"}
+
+
+def test_tracker_keys_in_every_form(build_notes):
+    g = build_notes({"2024-01-01-triage.md": """
+        # Triage
+        Date: 2024-01-01
+        - Fix #1234 and acme/widgets#77 before EIP-1559 lands
+        - See https://github.com/acme/widgets/pull/80 and INC-0412
+        - Not keys: UTF-8, SHA-256
+        """}).graph
+    assert names(g, "Ticket") == {"#1234", "acme/widgets#77", "acme/widgets#80", "EIP-1559"}
+    assert names(g, "Incident") == {"INC-0412"}
+
+
+def test_incident_prefixes_are_configuration(build_notes):
+    from kg.build import BuildOptions
+    notes = {"2024-01-01-x.md": "# X\nDate: 2024-01-01\n- SEV-12 hit us; NEXUS-1 too\n"}
+    g = build_notes(notes, options=BuildOptions(incident_prefixes=("SEV",))).graph
+    assert names(g, "Incident") == {"SEV-12"}
+    assert names(g, "Ticket") == {"NEXUS-1"}
+
+
+def test_every_edge_carries_evidence_with_file_line_text_and_date(build_notes):
+    g = build_notes({
+        "2024-10-01-a.md": "# A\nDate: 2024-10-01\n- NEXUS-2 depends on NEXUS-1.\n",
+        "2024-10-08-b.md": "# B\nDate: 2024-10-08\n\n- NEXUS-2 is blocked by NEXUS-1\n",
+    }).graph
+    (edge,) = [d for _, _, d in g.edges(data=True) if d["type"] == "DEPENDS_ON"]
+    assert edge["evidence"] == [
+        {"source": "2024-10-01-a.md", "line": 3, "text": "- NEXUS-2 depends on NEXUS-1.",
+         "date": "2024-10-01"},
+        {"source": "2024-10-08-b.md", "line": 4, "text": "- NEXUS-2 is blocked by NEXUS-1",
+         "date": "2024-10-08"},
+    ]
+    assert all(d["evidence"] for _, _, d in g.edges(data=True))
