@@ -216,3 +216,51 @@ def test_every_edge_carries_evidence_with_file_line_text_and_date(build_notes):
          "date": "2024-10-08"},
     ]
     assert all(d["evidence"] for _, _, d in g.edges(data=True))
+
+
+def test_transcript_with_speaker_header_lines(build_notes):
+    g = build_notes({"2024-11-19-call.txt": """
+        Onboarding review
+        Tue, Nov 19, 2024
+
+        Sam Carter  0:04
+        Okay, let's start.
+
+        Raj Patel  3:40
+        I'll take OPS-311. Should be done by Friday.
+
+        Action items
+        Raj Patel to close OPS-311 by Friday
+        """}).graph
+    attended = triples(g, "ATTENDED")
+    assert attended == {("Sam Carter", "2024-11-19-call.txt"), ("Raj Patel", "2024-11-19-call.txt")}
+    (edge,) = [d for s, t, d in g.edges(data=True) if d["type"] == "ATTENDED" and "raj" in s]
+    assert [e["line"] for e in edge["evidence"]] == [7]  # the header, not every line of the turn
+    assert ("Raj Patel", "OPS-311") in triples(g, "OWNS")
+    assert ("Raj Patel", "close OPS-311") in triples(g, "OWNS")
+    (item,) = [a for _, a in g.nodes(data=True) if a["label"] == "ActionItem"]
+    assert item["due"] == "2024-11-22"
+
+
+def test_bare_section_names_and_dash_separated_items(build_notes):
+    g = build_notes({"2024-12-03-sync.txt": """
+        Infra Sync — Dec 3, 2024
+        Attendees: Alex Chen; Rachel Green
+
+        Next steps
+        Rachel Green — finish INFRA-128 — Dec 6
+        """}).graph
+    (item,) = [a for _, a in g.nodes(data=True) if a["label"] == "ActionItem"]
+    assert (item["text"], item["due"]) == ("finish INFRA-128", "2024-12-06")
+    assert g.nodes["meeting:2024-12-03-sync.txt"]["title"] == "Infra Sync"
+
+
+def test_checked_item_that_opens_with_a_person_is_theirs(build_notes):
+    g = build_notes({"2024-11-05-w.md": """
+        # Weekly
+        Participants: Chloé Dubois
+
+        ## Action Items
+        - [x] Chloé Dubois shared the churn dashboard
+        """}).graph
+    assert triples(g, "OWNS") == {("Chloé Dubois", "Chloé Dubois shared the churn dashboard")}

@@ -244,7 +244,7 @@ class RelationMatcher:
             if cands and cue.start - cands[-1][1].end <= gap:
                 return Arg(span=cands[-1][0])
             if spec.get("speaker_fallback"):
-                words = {t.lower_ for t in doc[sent.start:cue.start]}
+                words = {t.lower_ for t in doc[sent.start:cue.end]}
                 if words & _FIRST_PERSON:
                     return Arg(fallback="speaker")
             return Arg(fallback="note_incident") if spec.get("note_incident_fallback") else None

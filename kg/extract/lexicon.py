@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from ..datafiles import pipelines_dir
+from .structure import norm
 
 
 def _read_json(name: str) -> dict:
@@ -72,6 +73,12 @@ class Lexicon:
     @cached_property
     def _action_sections(self) -> frozenset[str]:
         return frozenset(norm_key(s) for s in self.structure["action_sections"])
+
+    @cached_property
+    def section_names(self) -> frozenset[str]:
+        """Bare lines that open a section: "Action items", "Next steps", "Notes"."""
+        names = self.structure["action_sections"] + self.structure["plain_section_names"]
+        return frozenset(norm(n) for n in names)
 
     def column_role(self, header: str) -> str | None:
         h = norm_key(header)

@@ -37,7 +37,7 @@ class _NoteExtractor:
         self.note = note
         self.lex = lex
         self.nlp = nlp
-        self.layout: Layout = parse(note.text)
+        self.layout: Layout = parse(note.text, lex.section_names)
         self.meeting = Ref(V.MEETING, note.source, DECLARED)
         self.out = NoteFacts(source=note.source, title="", date=None)
         self.absent: set[str] = set()
@@ -199,7 +199,7 @@ class _NoteExtractor:
     # -- speakers -------------------------------------------------------------
     def _speakers(self) -> None:
         for ln in self.layout.lines:
-            if ln.speaker and not self.lex.is_action_section(ln.section):
+            if ln.speaker and not ln.turn and not self.lex.is_action_section(ln.section):
                 if norm_key(ln.speaker) in self.lex.structure["not_speakers"]:
                     ln.speaker = None
                     continue
@@ -309,10 +309,11 @@ class _NoteExtractor:
         if ref.label == NAME or (ref.label == V.PRODUCT and ref.strength == GUESS):
             # The relation itself says what the name is ("INC-7 at GlobalBank": a customer).
             typed = [lab for lab in (V.CUSTOMER, V.PERSON, V.TEAM, V.PRODUCT) if lab in allowed]
-            if len(typed) == 1 or (typed and typed[0] == V.CUSTOMER and V.PERSON not in allowed):
+            if typed == [V.PERSON]:
+                # Still a guess: resolution decides whether the name is a person.
+                return [Ref(V.PERSON, ref.text, GUESS)] if ref.label == NAME else None
+            if len(typed) == 1:
                 return [Ref(typed[0], ref.text, CUE)]
-            if V.PERSON in allowed and ref.label == NAME:
-                return [Ref(V.PERSON, ref.text, GUESS)]
         return [ref] if ref.label in allowed or ref.label == NAME else None
 
     # -- tables ---------------------------------------------------------------
@@ -419,8 +420,20 @@ class _NoteExtractor:
             if not (parsed.owners or ln.checkbox or parsed.has_due_text or prefixed):
                 continue  # a remark in an action section, not an assigned task
             owners = [Ref(V.PERSON, o.lstrip("@"), DECLARED) for o in parsed.owners]
+            if not owners:
+                owners = self._leading_person(ln)
             done = parsed.done or ln.checkbox == "done" or bool(re.match(r"^~~.*~~$", ln.text))
             self._add_item(ln, parsed.text, owners, parsed.due, done, [])
+
+    def _leading_person(self, ln: Line) -> list[Ref]:
+        """"Chloé Dubois shared the deck": an item that opens with a person is theirs."""
+        doc = self.docs.get(ln.no)
+        spans = list(doc.spans[C.SPANS_KEY]) if doc is not None else []
+        if spans and spans[0].start == 0 and spans[0].label_ == C.PERSON:
+            ref = self.span_ref(spans[0])
+            if ref is not None and not spans[0]._.kg_possessive:
+                return [Ref(V.PERSON, ref.text, CUE)]
+        return []
 
     def _add_item(self, ln: Line, text: str, owners: list[Ref], due: str | None, done: bool,
                   extra_targets: list[Ref]) -> None:

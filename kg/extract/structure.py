@@ -26,6 +26,8 @@ _SPEAKER_TS_AFTER = re.compile(
 # "Key: value", "**Key:** value", "**Key**: value", "__Key__: value"
 _LABELLED = re.compile(
     r"^(?:\*\*|__)?(?P<key>[^\W\d_][^:*_\n]{0,48}?)(?:\*\*|__)?\s*:(?:\*\*|__)?(?:\s+(?P<value>.*))?$")
+_SPEAKER_HEADER = re.compile(
+    rf"^(?P<name>[^\W\d][^:\[\]()\d]{{0,58}}?)\s+[\[(]?{_TIMESTAMP}[\])]?$")
 _BOLD_ONLY = re.compile(r"^(?:\*\*|__)(?P<key>[^*_]{1,60})(?:\*\*|__):?$")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
@@ -45,6 +47,7 @@ class Line:
     key: str | None = None  # the label of a "Key: value" line
     value: str | None = None
     speaker: str | None = None
+    turn: bool = False  # the speaker comes from a "Name  0:04" line above
     section: str = ""  # the heading (or "Label:" line) this line sits under
     section_line: int = 0
     cells: dict[str, str] = field(default_factory=dict)  # table rows: header -> cell
@@ -57,6 +60,12 @@ class Layout:
     tables: list[list[Line]]  # data rows of each table, in order
 
 
+def norm(text: str) -> str:
+    """A label as compared against section names: `**Next steps:**` -> `next steps`."""
+    text = re.sub(r"[^\w\s/&+'-]", " ", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
 def clean_inline(text: str) -> str:
     """Drop Markdown emphasis and link targets, keeping the words people wrote."""
     text = _MD_LINK.sub(r"\1", text)
@@ -65,15 +74,20 @@ def clean_inline(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def parse(text: str) -> Layout:
-    """Describe the layout of a note, line by line."""
+def parse(text: str, section_names: frozenset[str] = frozenset()) -> Layout:
+    """Describe the layout of a note, line by line.
+
+    `section_names` are bare lines ("Action items", "Notes") that open a
+    section even without a colon or a heading mark, compared via `norm`.
+    """
     raw_lines = text.split("\n")
     lines = [Line(no=i + 1, raw=r) for i, r in enumerate(raw_lines)]
     front, start = _front_matter(raw_lines)
     for ln in lines[:start]:
         ln.kind = "frontmatter"
     in_code = False
-    section, section_line, section_level = "", 0, 0
+    turn: str | None = None
+    section, section_line = "", 0
     tables: list[list[Line]] = []
     table: list[Line] | None = None
     header: list[str] = []
@@ -90,14 +104,10 @@ def parse(text: str) -> Layout:
         if _is_table_row(stripped):
             cells = _cells(stripped)
             if table is None:
-                nxt = lines[i + 1].raw.strip() if i + 1 < len(lines) else ""
                 table, header = [], [clean_inline(c) for c in cells]
                 tables.append(table)
                 ln.kind = "table_header"
                 ln.text = " | ".join(header)
-                if not _TABLE_SEP.match(nxt):
-                    # A table without a separator row: still read it by its header.
-                    pass
             elif _TABLE_SEP.match(stripped):
                 ln.kind = "table_sep"
             else:
@@ -113,6 +123,7 @@ def parse(text: str) -> Layout:
         if not stripped:
             ln.kind = "blank"
             ln.section, ln.section_line = section, section_line
+            turn = None
             continue
         m = _HEADING.match(stripped)
         nxt = lines[i + 1].raw if i + 1 < len(lines) else ""
@@ -121,20 +132,27 @@ def parse(text: str) -> Layout:
             ln.kind = "heading"
             ln.level = len(m.group(1)) if m else 1
             ln.text = clean_inline(m.group(2) if m else stripped)
-            section, section_line, section_level = ln.text, ln.no, ln.level
+            section, section_line = ln.text, ln.no
             ln.section, ln.section_line = section, section_line
             continue
         if _RULE.match(stripped) or _SETEXT.match(stripped):
             ln.kind = "rule"
             ln.section, ln.section_line = section, section_line
             continue
+        header_turn = _SPEAKER_HEADER.match(stripped)
+        if header_turn and _looks_like_name(header_turn.group("name")):
+            # "Sam Carter  0:04" on its own line: the lines below are what Sam said.
+            ln.kind, ln.speaker = "speaker", header_turn.group("name")
+            turn = ln.speaker
+            ln.section, ln.section_line = section, section_line
+            continue
         _shape(ln)
+        if ln.kind == "text" and not ln.key and norm(stripped) in section_names:
+            ln.kind, ln.key = "label", clean_inline(stripped)
         if ln.kind == "label":
             section, section_line = ln.key or ln.text, ln.no
-            section_level = 7
-        elif ln.kind == "text" and section_level == 7 and not ln.speaker and not ln.key:
-            # A "Label:" section holds the list under it; plain prose ends it.
-            pass
+        elif turn and ln.kind == "text" and not ln.speaker:
+            ln.speaker, ln.turn = turn, True
         ln.section, ln.section_line = section, section_line
     return Layout(lines, front, tables)
 
