@@ -264,3 +264,20 @@ def test_checked_item_that_opens_with_a_person_is_theirs(build_notes):
         - [x] Chloé Dubois shared the churn dashboard
         """}).graph
     assert triples(g, "OWNS") == {("Chloé Dubois", "Chloé Dubois shared the churn dashboard")}
+
+
+def test_attendee_notes_emails_and_team_leads(build_notes):
+    g = build_notes({"2024-11-12-sync.md": """
+        # Sync
+        Date: 2024-11-12
+        Attendees: Emily Watson <emily@acme.io> (Platform lead), Tom Harris (EM, Payments team)
+
+        - Tom Harris raised concerns that PAY-9 may slip.
+
+        ## Action items
+        - Update docs [Emily Watson]
+        """}).graph
+    assert triples(g, "LEADS") == {("Emily Watson", "Platform Team"),
+                                   ("Tom Harris", "Payments Team")}
+    assert ("Tom Harris", "PAY-9") in triples(g, "RAISED_CONCERN_ABOUT")
+    assert ("Emily Watson", "Update docs") in triples(g, "OWNS")

@@ -108,7 +108,7 @@ def parse_item(text: str, ref: dt.date | None, lex: Lexicon,
             else:
                 kept.append(seg)
         text = " — ".join(kept)
-    trailing = re.search(r"\((?P<n>[^()]+)\)\s*$", text)
+    trailing = re.search(r"[(\[](?P<n>[^()\[\]]+)[)\]]\s*$", text)
     if trailing and not owners:
         names = split_names(trailing.group("n"), lex)
         if names and _whole(trailing.group("n"), names):

@@ -24,6 +24,11 @@ _PAREN = re.compile(r"\(([^)]*)\)")
 _VERSION = re.compile(r"\s+v?\d+(?:\.\d+)*$")
 _PROSE_KINDS = ("text", "bullet", "table", "heading", "label")
 _MAX_EVIDENCE = 300
+_EMAIL = re.compile(r"<[^<>@\s]+@[^<>\s]+>|\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+# "(Platform lead)", "(lead, Platform)", "(EM, Payments team)" in an attendee list
+_LEAD_NOTE = re.compile(r"^(?:(?:tech |team )?lead|em|manager|head)?\s*,?\s*(?:of\s+)?"
+                        r"([a-z][\w&-]*(?: [a-z][\w&-]*)?) (?:team )?(?:lead|tl|em|manager)$"
+                        r"|^(?:lead|tl|em|manager|head)(?: of|,)? (?:the )?([a-z][\w&-]*) team$")
 _CAMEL = C._CAMEL
 
 
@@ -128,6 +133,7 @@ class _NoteExtractor:
         host_words |= {"host", "facilitator", "chair", "lead", "organizer", "ic"}
         owns_incident = {norm_key(w) for w in self.lex.structure["host_owns_incident"]}
         for raw in re.split(r"\s*(?:,|;|\band\b|&)\s*(?![^()]*\))", value):
+            raw = _EMAIL.sub("", raw)
             notes = [norm_key(p) for p in _PAREN.findall(raw)]
             name = clean_inline(_PAREN.sub("", raw)).strip(" .:-")
             name = re.sub(r"^\[\[|\]\]$", "", name).strip()
@@ -143,6 +149,11 @@ class _NoteExtractor:
             person = Ref(V.PERSON, name.lstrip("@"), DECLARED)
             self.out.people.append(person)
             self._fact(V.ATTENDED, person, self.meeting, ln)
+            for note in notes:
+                team = _LEAD_NOTE.match(note)
+                if team and (team.group(1) or team.group(2)):
+                    name_of_team = _team_name((team.group(1) or team.group(2)) + " team")
+                    self._fact(V.LEADS, person, Ref(V.TEAM, name_of_team, CUE), ln)
             if host or any(n in host_words for n in notes):
                 self._fact(V.HOSTED, person, self.meeting, ln)
                 if host and ln.key and norm_key(ln.key) in owns_incident:
