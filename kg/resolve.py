@@ -89,6 +89,7 @@ class Resolver:
 
     def _collect_people(self) -> None:
         forms: dict[str, Counter] = defaultdict(Counter)
+        strength: dict[str, int] = {}
         for canonical, written in self.aliases.people.items():
             forms[V.fold(canonical)][canonical] += 1000
             for w in written:
@@ -99,9 +100,15 @@ class Resolver:
             words = text.split()
             if len(words) < 2 or ref.label != V.PERSON or self._forced.get(V.fold(text)):
                 continue
-            if ref.strength >= CUE or words[0] in self.first_names:
+            if ref.strength >= CUE or (words[0] in self.first_names and len(words) == 2):
                 forms[V.fold(text)][text] += 1
+                strength[V.fold(text)] = max(strength.get(V.fold(text), 0), ref.strength)
         del names
+        sure = [k for k in forms if strength.get(k, 1000) >= CUE]
+        for key in [k for k in forms if strength.get(k, 1000) < CUE]:
+            # A guessed name that is part of a surer one ("Mary Anne" of "Mary Anne Smith").
+            if any(s.startswith(key + " ") or key.startswith(s + " ") for s in sure):
+                del forms[key]
         for key, counter in forms.items():
             # Prefer the spelling with accents, then the most frequent, then the first.
             best = sorted(counter.items(), key=lambda kv: (-_accents(kv[0]), -kv[1], kv[0]))[0][0]
@@ -122,7 +129,14 @@ class Resolver:
         if ref.label == NAME and len(words) < 2:
             return None
         if len(words) >= 2:
-            if ref.label == V.PERSON and (ref.strength >= CUE or words[0] in self.first_names):
+            if ref.strength < DECLARED:
+                # Prose runs can overshoot ("Emily Watson Updates") or stop short
+                # ("Mary Anne" of "Mary Anne Smith"): take a known person when one fits.
+                near = self._known_extension(key)
+                if near:
+                    return near
+            if ref.label == V.PERSON and (ref.strength >= CUE or (
+                    words[0] in self.first_names and len(words) == 2)):
                 return text
             return None
         found = self._short_form(text, note)
@@ -132,6 +146,11 @@ class Resolver:
                 and not text.isupper():
             return text  # a person only ever written by one name
         return None
+
+    def _known_extension(self, key: str) -> str | None:
+        hits = {self.persons[k] for k in self.persons
+                if k.startswith(key + " ") or key.startswith(k + " ")}
+        return hits.pop() if len(hits) == 1 else None
 
     def _short_form(self, text: str, note: NoteFacts) -> str | None | object:
         """Resolve a first name, surname, initials or handle: note first, then corpus.

@@ -99,3 +99,13 @@ def test_alias_file_forces_and_forbids_merges(build_notes, tmp_path):
 def test_bad_alias_file_is_a_clear_error(build_notes):
     with pytest.raises(AliasFileError, match="not valid TOML"):
         build_notes({"kg-aliases.toml": "[people\n", "a.md": "# A\n"})
+
+
+def test_prose_runs_that_overshoot_a_known_name_resolve_to_it(build_notes):
+    g = build_notes({
+        "2024-01-01-a.md": "# A\nAttendees: Emily Watson, Mary Anne Smith\n",
+        "2024-01-02-b.md": "# B\nDate: 2024-01-02\n\n## Emily Watson Updates\n"
+                           "- Mary Anne flagged NEXUS-1\n",
+    }).graph
+    assert names(g, "Person") == {"Emily Watson", "Mary Anne Smith"}
+    assert ("Mary Anne Smith", "NEXUS-1") in triples(g, "RAISED_CONCERN_ABOUT")
