@@ -157,12 +157,12 @@
     if (settled) return;
     settled = true;
     network.setOptions({ physics: { enabled: false } });
-    network.once("afterDrawing", function () { window.kgReady = true; });
+    network.once("afterDrawing", function () { window.kgReadyMs = performance.now(); window.kgReady = true; });
     network.redraw();
   }
   network.once("stabilizationIterationsDone", settle);
   network.once("stabilized", settle);
-  if (data.nodes.length === 0) { settled = true; window.kgReady = true; }
+  if (data.nodes.length === 0) { settled = true; window.kgReadyMs = performance.now(); window.kgReady = true; }
 
   network.on("hoverNode", function (p) { var q = pagePoint(p); showTip(p.node, q.x, q.y); });
   network.on("hoverEdge", function (p) { var q = pagePoint(p); showTip(p.edge, q.x, q.y); });

@@ -1,0 +1,188 @@
+"""How fast is the graph page on big graphs? Builds synthetic graphs of 1k, 5k and 20k nodes.
+
+Each graph satisfies the contract in README.md (labels, ids, `mentions`, typed edges
+with evidence). For each size we time writing the page (default view: capped at 500
+nodes) and the time from navigation to a settled, drawn network in headless
+Chromium (`window.kgReadyMs`, set by the page once physics has stopped and the
+canvas is drawn). A script, not a test: prints a table and writes
+benchmarks/VIZ_RESULTS.md.
+
+    python benchmarks/viz_bench.py [--sizes 1000,5000,20000] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kg import vocab as V  # noqa: E402
+from kg.viz import write_page  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--no-first-run", "--disable-component-update", "--disable-sync",
+                 "--disable-quic"]
+#: Share of nodes per label in the synthetic graphs (roughly a busy engineering org).
+SHARE = {V.MEETING: 0.10, V.PERSON: 0.12, V.TEAM: 0.02, V.PRODUCT: 0.02, V.CUSTOMER: 0.03,
+         V.ROLE: 0.01, V.TICKET: 0.30, V.INCIDENT: 0.03, V.ACTION_ITEM: 0.37}
+
+
+def synthetic_graph(n_nodes: int, seed: int = 1) -> nx.MultiDiGraph:
+    """A contract-shaped graph of about `n_nodes` nodes with skewed (realistic) degrees."""
+    rng = random.Random(seed)
+    g = nx.MultiDiGraph(kg_version="bench", schema=1)
+    ids = {lab: _add_nodes(g, lab, max(1, int(n_nodes * share)), rng)
+           for lab, share in SHARE.items()}
+    for meeting in ids[V.MEETING]:
+        src, day = g.nodes[meeting]["source"], g.nodes[meeting]["date"]
+        people = {_skewed(ids[V.PERSON], rng) for _ in range(rng.randint(3, 8))}
+        for line, p in enumerate(sorted(people), start=3):
+            _edge(g, p, V.ATTENDED, meeting, src, line, day)
+        for line in range(10, 10 + rng.randint(4, 10)):
+            lab = rng.choice(V.ENTITY_LABELS)
+            _edge(g, meeting, V.MENTIONS, _skewed(ids[lab], rng), src, line, day)
+        _edge(g, _skewed(ids[V.PERSON], rng), V.HOSTED, meeting, src, 2, day)
+    for item in ids[V.ACTION_ITEM]:
+        a = g.nodes[item]
+        _edge(g, _skewed(ids[V.PERSON], rng), V.OWNS, item, a["source"], a["line"], a["due"])
+        _edge(g, item, V.TIED_TO, _skewed(ids[V.TICKET], rng), a["source"], a["line"], a["due"])
+    for t in ids[V.TICKET]:
+        if rng.random() < 0.3:
+            _edge(g, t, V.DEPENDS_ON, _skewed(ids[V.TICKET], rng), "tracker.md", 1, "2024-10-01")
+    for p in ids[V.PERSON]:
+        _edge(g, p, V.MEMBER_OF, _skewed(ids[V.TEAM], rng), "org.md", 1, "2024-09-01")
+        _edge(g, p, V.WORKS_ON, _skewed(ids[V.TICKET], rng), "standup.md", 4, "2024-10-02")
+    for n, a in g.nodes(data=True):
+        if a["label"] not in (V.MEETING, V.ACTION_ITEM):
+            a["mentions"] = g.degree(n)
+    return g
+
+
+def _add_nodes(g: nx.MultiDiGraph, label: str, count: int, rng: random.Random) -> list[str]:
+    out = []
+    for i in range(count):
+        day = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        if label == V.MEETING:
+            src = f"{day}-meeting-{i}.md"
+            nid = V.meeting_id(src)
+            g.add_node(nid, label=label, name=f"Meeting {i}", title=f"Meeting {i}", date=day,
+                       source=src)
+        elif label == V.ACTION_ITEM:
+            src = f"{day}-meeting-{i % 997}.md"
+            nid = V.item_id(src, 40 + i)
+            g.add_node(nid, label=label, name=f"Follow up {i}", text=f"Follow up {i}", due=day,
+                       status=rng.choice(["open", "done"]), source=src, line=40 + i)
+        else:
+            name = f"NEXUS-{i}" if label == V.TICKET else (
+                f"INC-2024-{i:04d}" if label == V.INCIDENT else f"{label} {i}")
+            nid = V.node_id(label, name)
+            g.add_node(nid, label=label, name=name, mentions=0,
+                       **({"aliases": []} if label == V.PERSON else {}))
+        out.append(nid)
+    return out
+
+
+def _skewed(items: list[str], rng: random.Random) -> str:
+    """A few items get most of the links, as real owners and hot tickets do."""
+    return items[int(len(items) * rng.random() ** 3)]
+
+
+def _edge(g, u, rel, v, source, line, day) -> None:
+    if u == v or g.has_edge(u, v, key=rel):
+        return
+    g.add_edge(u, v, key=rel, type=rel,
+               evidence=[{"source": source, "line": line, "text": f"{rel} line", "date": day}])
+
+
+def time_in_browser(pages: list[Path], timeout_s: float = 180) -> list[float]:
+    """Milliseconds from navigation to `window.kgReady` for each page, one browser for all."""
+    from playwright.sync_api import sync_playwright
+
+    out = []
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        ctx = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 800})
+        ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                  else r.abort())
+        for path in pages:
+            page = ctx.new_page()
+            page.goto(path.as_uri())
+            page.wait_for_function("window.kgReady === true", timeout=timeout_s * 1000)
+            out.append(page.evaluate("window.kgReadyMs"))
+            page.close()
+        ctx.close()
+    return out
+
+
+def run(sizes: list[int], uncapped_max: int) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs = []
+        for n in sizes:
+            t = time.perf_counter()
+            g = synthetic_graph(n)
+            gen_s = time.perf_counter() - t
+            views = [("default (cap 500)", {})]
+            if n <= uncapped_max:
+                views.append(("uncapped", {"max_nodes": 0}))
+            person = max((x for x, a in g.nodes(data=True) if a["label"] == V.PERSON),
+                         key=g.degree)
+            views.append(("--focus busiest person --depth 1", {"focus": person, "depth": 1}))
+            for name, view in views:
+                path = Path(tmp) / f"g{n}-{len(jobs)}.html"
+                t = time.perf_counter()
+                write_page(g, path, **view)
+                write_s = time.perf_counter() - t
+                shown = path.read_text(encoding="utf-8").count('"group":')
+                jobs.append((path, {"graph": f"{g.number_of_nodes():,} nodes / "
+                                             f"{g.number_of_edges():,} edges",
+                                    "view": name, "drawn": shown, "gen_s": gen_s,
+                                    "write_s": write_s,
+                                    "size_kb": path.stat().st_size // 1024}))
+        times = time_in_browser([p for p, _ in jobs])
+        for (_, row), ms in zip(jobs, times, strict=True):
+            rows.append({**row, "ready_s": ms / 1000})
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| graph | view | nodes drawn | write page (s) | page size (KB) "
+            "| navigation → settled render (s) |\n|---|---|---:|---:|---:|---:|\n")
+    return head + "".join(
+        f"| {r['graph']} | {r['view']} | {r['drawn']:,} | {r['write_s']:.2f} | "
+        f"{r['size_kb']:,} | {r['ready_s']:.2f} |\n" for r in rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,5000,20000")
+    ap.add_argument("--uncapped-max", type=int, default=1000,
+                    help="Also time the uncapped page for graphs up to this size.")
+    ap.add_argument("--no-write", action="store_true", help="Do not write VIZ_RESULTS.md.")
+    args = ap.parse_args()
+    rows = run([int(s) for s in args.sizes.split(",")], args.uncapped_max)
+    text = table(rows)
+    print(text)
+    if not args.no_write:
+        (REPO / "benchmarks" / "VIZ_RESULTS.md").write_text(
+            "# Graph page timings\n\n"
+            f"`python benchmarks/viz_bench.py` on {platform.platform()}, Python "
+            f"{platform.python_version()}, headless Chromium ({CHROMIUM}), 1280x800, no GPU.\n"
+            "Synthetic contract-shaped graphs; \"settled render\" is navigation start to the\n"
+            "page's `window.kgReady` (physics stabilised and stopped, canvas drawn).\n\n"
+            + text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
