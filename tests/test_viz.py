@@ -1,0 +1,175 @@
+"""The graph page without a browser: selection, escaping, self-containment and `kg viz`."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from kg import vocab as V
+from kg.cli import main
+from kg.errors import InputError, QueryError
+from kg.graph import read_graph, write_graph
+from kg.viz import View, neighbourhood, resolve_focus, script_json, select, write_page
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def small_graph() -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    ev = [{"source": "a.md", "line": 3, "text": "Emily owns NEXUS-1", "date": "2024-10-01"}]
+    late = [{"source": "b.md", "line": 5, "text": "Alex on NEXUS-2", "date": "2024-11-05"}]
+    g.add_node("meeting:a.md", label="Meeting", name="Sync", title="Sync", date="2024-10-01",
+               source="a.md")
+    g.add_node("person:emily-watson", label="Person", name="Emily Watson", aliases=["EW"],
+               mentions=3)
+    g.add_node("person:alex-chen", label="Person", name="Alex Chen", aliases=[], mentions=1)
+    g.add_node("ticket:NEXUS-1", label="Ticket", name="NEXUS-1", mentions=2)
+    g.add_node("ticket:NEXUS-2", label="Ticket", name="NEXUS-2", mentions=1)
+    g.add_edge("person:emily-watson", "meeting:a.md", key="ATTENDED", type="ATTENDED", evidence=ev)
+    g.add_edge("person:emily-watson", "ticket:NEXUS-1", key="OWNS", type="OWNS", evidence=ev)
+    g.add_edge("ticket:NEXUS-1", "ticket:NEXUS-2", key="DEPENDS_ON", type="DEPENDS_ON",
+               evidence=ev)
+    g.add_edge("person:alex-chen", "ticket:NEXUS-2", key="WORKS_ON", type="WORKS_ON",
+               evidence=late)
+    return g
+
+
+def hostile_graph() -> nx.MultiDiGraph:
+    g = small_graph()
+    g.add_node("person:x", label="Person", name=HOSTILE, aliases=[], mentions=1)
+    g.add_edge("person:x", "meeting:a.md", key="ATTENDED", type="ATTENDED",
+               evidence=[{"source": "a.md", "line": 2, "date": "2024-10-01",
+                          "text": f"Attendees: {HOSTILE} </script><script>alert(2)</script>"
+                                  "\u2028<!--"}])
+    return g
+
+
+def test_focus_walks_both_directions_to_the_given_depth():
+    g = small_graph()
+    assert neighbourhood(g, "ticket:NEXUS-2", 1, set(g)) == {
+        "ticket:NEXUS-2": 0, "ticket:NEXUS-1": 1, "person:alex-chen": 1}
+    assert set(neighbourhood(g, "ticket:NEXUS-2", 2, set(g))) == {
+        "ticket:NEXUS-2", "ticket:NEXUS-1", "person:alex-chen", "person:emily-watson"}
+    assert neighbourhood(g, "ticket:NEXUS-2", 0, set(g)) == {"ticket:NEXUS-2": 0}
+
+
+def test_focus_resolves_names_keys_aliases_and_ids():
+    g = small_graph()
+    assert resolve_focus(g, "emily watson") == "person:emily-watson"
+    assert resolve_focus(g, "EW") == "person:emily-watson"
+    assert resolve_focus(g, "NEXUS-1") == "ticket:NEXUS-1"
+    assert resolve_focus(g, "person:alex-chen") == "person:alex-chen"
+
+
+def test_unknown_focus_suggests_the_closest_name():
+    with pytest.raises(QueryError, match="Did you mean 'Emily Watson'"):
+        resolve_focus(small_graph(), "Emily Watsen")
+
+
+def test_labels_and_since_filter_the_view():
+    g = small_graph()
+    sel = select(g, View(labels=("Ticket",)))
+    assert set(sel.nodes) == {"ticket:NEXUS-1", "ticket:NEXUS-2"}
+    assert [e[2] for e in sel.edges] == ["DEPENDS_ON"]
+    sel = select(g, View(since="2024-11-01"))
+    assert set(sel.nodes) == {"person:alex-chen", "ticket:NEXUS-2"}
+    assert "facts stated on or after 2024-11-01" in sel.notes
+
+
+def test_bad_label_and_date_are_input_errors():
+    with pytest.raises(InputError, match="Did you mean Ticket"):
+        write_page(small_graph(), "/nonexistent/x.html", labels=("Tiket",))
+    with pytest.raises(InputError, match="--since"):
+        write_page(small_graph(), "/nonexistent/x.html", since="yesterday")
+
+
+def test_big_graph_is_capped_and_the_page_says_so(tmp_path):
+    g = nx.MultiDiGraph()
+    for i in range(1200):
+        g.add_node(f"ticket:T-{i}", label="Ticket", name=f"T-{i}", mentions=i % 7)
+    for i in range(1, 1200):
+        g.add_edge(f"ticket:T-{i}", f"ticket:T-{i // 2}", key="PART_OF", type="PART_OF",
+                   evidence=[])
+    sel = select(g, View())
+    assert len(sel.nodes) == 500
+    assert any("showing 500 of 1,200 nodes" in n and "--focus" in n for n in sel.notes)
+    page = write_page(g, tmp_path / "g.html").read_text(encoding="utf-8")
+    assert "showing 500 of 1,200 nodes" in page
+    assert '"improvedLayout":false' in page
+
+
+def test_neighbourhood_is_fast_on_a_100k_node_graph():
+    g = nx.MultiDiGraph()
+    n = 100_000
+    g.add_nodes_from((f"t:{i}", {"label": "Ticket"}) for i in range(n))
+    g.add_edges_from((f"t:{i}", f"t:{(i * 7 + 1) % n}", "DEPENDS_ON") for i in range(n))
+    started = time.perf_counter()
+    dist = neighbourhood(g, "t:0", 3, set(g))
+    assert time.perf_counter() - started < 0.1
+    assert 4 <= len(dist) <= 20
+
+
+def test_script_json_cannot_leave_its_script_block():
+    data = {"t": "</script><script>alert(1)</script><!-- \u2028\u2029 & >"}
+    text = script_json(data)
+    assert "</" not in text and "<!--" not in text and "\u2028" not in text
+    assert "\u2029" not in text
+    assert json.loads(text) == data
+
+
+def test_page_is_self_contained_and_note_text_never_raw(tmp_path):
+    page = write_page(hostile_graph(), tmp_path / "g.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)
+    assert not re.search(r"<link[^>]*\bhref\s*=", page, re.I)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page, re.I)
+    assert "<img" not in page and "alert(2)" in page  # present only in escaped JSON
+    assert page.lower().count("</script") == 3  # data, vis-network, ours: nothing closes early
+    assert "\u2028" not in page
+
+
+def test_page_holds_every_node_and_edge(tmp_path):
+    g = small_graph()
+    page = write_page(g, tmp_path / "g.html").read_text(encoding="utf-8")
+    blob = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page,
+                     re.S).group(1)
+    data = json.loads(blob)
+    assert {n["id"] for n in data["nodes"]} == set(g.nodes)
+    assert len(data["edges"]) == g.number_of_edges()
+    assert {e["label"] for e in data["edges"]} <= set(V.REL_TYPES)
+    assert [x["label"] for x in data["legend"]] == ["Meeting", "Person", "Ticket"]
+    ev = data["details"]["person:emily-watson"]["evidence"][0]
+    assert ev[:3] == ["a.md", 3, "Emily owns NEXUS-1"]
+
+
+def test_kg_viz_writes_next_to_the_graph_and_reports_bad_focus(tmp_path):
+    write_graph(small_graph(), tmp_path / "graph.json")
+    runner = CliRunner()
+    res = runner.invoke(main, ["viz", "--graph", str(tmp_path / "graph.json")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "graph.html").exists() and "graph.html" in res.output
+    res = runner.invoke(main, ["viz", "--graph", str(tmp_path / "graph.json"), "--focus",
+                               "Alex Chenn", "--out", str(tmp_path / "a.html")])
+    assert res.exit_code == 2
+    assert "Did you mean 'Alex Chen'" in res.output
+    res = runner.invoke(main, ["viz", "--graph", str(tmp_path / "graph.json"), "--focus",
+                               "NEXUS-2", "--depth", "1", "--labels", "Ticket,Person",
+                               "--out", str(tmp_path / "f.html")])
+    assert res.exit_code == 0, res.output
+    assert "neighbourhood of NEXUS-2, depth 1" in (tmp_path / "f.html").read_text("utf-8")
+    assert "Example" in runner.invoke(main, ["viz", "--help"]).output
+
+
+def test_kg_build_writes_the_page(tmp_path):
+    from tests.conftest import REPO
+
+    res = CliRunner().invoke(main, ["build", str(REPO / "tests" / "fixtures" / "viz"),
+                                    "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    assert 'id="kg-data"' in page and "vis.Network" in page
+    assert read_graph(tmp_path / "graph.json").number_of_nodes() > 0
