@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,10 +72,15 @@ class Resolver:
     types: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     _forced: dict[str, str] = field(default_factory=dict)
+    _declared_cache: dict[str, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.first_names = load().first_names
         self._collect_people()
+        self._short_index = ShortFormIndex(sorted(set(self.persons.values())))
+        self._by_first_word: dict[str, list[str]] = defaultdict(list)
+        for k in sorted(self.persons):
+            self._by_first_word[k.split(" ", 1)[0]].append(k)
         self._collect_types()
 
     # -- people -----------------------------------------------------------------
@@ -148,7 +154,9 @@ class Resolver:
         return None
 
     def _known_extension(self, key: str) -> str | None:
-        hits = {self.persons[k] for k in self.persons
+        # Only names sharing the first word can extend each other.
+        first = key.split(" ", 1)[0]
+        hits = {self.persons[k] for k in self._by_first_word.get(first, ())
                 if k.startswith(key + " ") or key.startswith(k + " ")}
         return hits.pop() if len(hits) == 1 else None
 
@@ -157,23 +165,29 @@ class Resolver:
 
         Returns the person, None when several people fit, or _NOBODY when none does.
         """
-        key = V.fold(text)
-        forbidden = {V.fold(x) for x in self.aliases.never.get(key, [])}
         if text in note.initials:
             return self.persons.get(V.fold(note.initials[text]), note.initials[text])
-        declared = {V.fold(clean_person(r.text)) for r in note.people}
-        local = [self.persons[k] for k in sorted(declared) if k in self.persons]
+        forbidden = {V.fold(x) for x in self.aliases.never.get(V.fold(text), [])}
+        everyone = {p for p in self._short_index.candidates(text) if V.fold(p) not in forbidden}
+        local = everyone & self._declared(note)
         # Initials only mean someone where the note's own people give them meaning.
-        pools = (local,) if text.isupper() else (local, sorted(set(self.persons.values())))
-        for pool in pools:
-            hits = [p for p in pool if _short_matches(text, p) and V.fold(p) not in forbidden]
+        for hits in ((local,) if text.isupper() else (local, everyone)):
             if len(hits) == 1:
-                return hits[0]
+                return next(iter(hits))
             if len(hits) > 1:
                 self.warnings.append(f"{note.source}: {text!r} could be "
                                      f"{' or '.join(sorted(hits))}; linked to neither")
                 return None
         return _NOBODY
+
+    def _declared(self, note: NoteFacts) -> set[str]:
+        """The known people a note declares (attendees, hosts), by canonical name."""
+        cached = self._declared_cache.get(note.source)
+        if cached is None:
+            keys = {V.fold(clean_person(r.text)) for r in note.people}
+            cached = {self.persons[k] for k in keys if k in self.persons}
+            self._declared_cache[note.source] = cached
+        return cached
 
     # -- other entities -----------------------------------------------------------
     def _collect_types(self) -> None:
@@ -223,18 +237,34 @@ def clean_person(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _short_matches(short: str, full: str) -> bool:
-    words = full.split()
-    s = V.fold(short)
-    folded = [V.fold(w) for w in words]
-    if s == folded[0] or s == folded[-1]:
-        return True
-    if short.isupper() and 2 <= len(short) <= 3:
-        return "".join(w[0] for w in words if w[:1].isupper()) == short
-    # handles like "kmensah" or "kwamem"
-    if short.islower() and len(words) >= 2:
-        return s in (folded[0][0] + folded[-1], folded[0] + folded[-1][0], folded[0] + folded[-1])
-    return False
+class ShortFormIndex:
+    """Which people a short form can mean: a first name or surname, initials, a handle.
+
+    >>> ShortFormIndex(["Kwame Mensah"]).candidates("kmensah")
+    {'Kwame Mensah'}
+    """
+
+    def __init__(self, people: Iterable[str]):
+        self._index: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for full in people:
+            words = full.split()
+            folded = [V.fold(w) for w in words]
+            for w in {folded[0], folded[-1]}:
+                self._index[("word", w)].add(full)
+            self._index[("initials", "".join(w[0] for w in words if w[:1].isupper()))].add(full)
+            if len(words) >= 2:
+                first, last = folded[0], folded[-1]
+                for handle in (first[0] + last, first + last[0], first + last):
+                    self._index[("handle", handle)].add(full)
+
+    def candidates(self, short: str) -> set[str]:
+        s = V.fold(short)
+        found = set(self._index.get(("word", s), ()))
+        if short.isupper() and 2 <= len(short) <= 3:
+            found |= self._index.get(("initials", short), set())
+        if short.islower():
+            found |= self._index.get(("handle", s), set())
+        return found
 
 
 def _accents(text: str) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 PERSON = "Person"
 TEAM = "Team"
@@ -72,6 +73,7 @@ def allowed(rel: str, source_label: str, target_label: str) -> bool:
     return bool(spec) and source_label in spec[0] and target_label in spec[1]
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a name, used to compare names.
 
