@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -119,7 +120,7 @@ class MentionTagger:
     def _declared_short_names(self, doc: Doc, add) -> None:
         """Initials the note defines ("Tomás Ferreira (TF)") are people in its prose."""
         short = doc.user_data.get("kg_initials")
-        if not short:
+        if not short or not any(s in doc.text for s in short):
             return
         for tok in doc:
             if tok.text in short:
@@ -134,22 +135,23 @@ class MentionTagger:
 
     def _names(self, doc: Doc, add, taken: set[int]) -> None:
         """Capitalised runs: a person when they start with a given name, else a Name."""
-        i, n = 0, len(doc)
+        # Work on plain strings: making spaCy Token objects is the hot spot here.
+        words = [t.text for t in doc]
+        cap = [_capitalised(w) and w not in self.not_names for w in words]
+        i, n = 0, len(words)
         while i < n:
-            tok = doc[i]
-            if i in taken or not _capitalised(tok.text) or tok.text in self.not_names:
+            if i in taken or not cap[i]:
                 i += 1
                 continue
             j = i + 1
             while j < n and j not in taken and j - i < 4:
-                t = doc[j]
-                if _capitalised(t.text) and t.text not in self.not_names:
+                if cap[j]:
                     j += 1
-                elif t.lower_ in _PARTICLES and j + 1 < n and _capitalised(doc[j + 1].text):
+                elif words[j].lower() in _PARTICLES and j + 1 < n and cap[j + 1]:
                     j += 2
                 else:
                     break
-            first = tok.text
+            first = words[i]
             if first in self.first_names:
                 add(doc[i:min(j, i + 3)], PERSON)
             else:
@@ -161,6 +163,7 @@ class MentionTagger:
 _PARTICLES = {"de", "da", "del", "der", "van", "von", "la", "le", "di", "du", "bin", "al", "dos"}
 
 
+@lru_cache(maxsize=1 << 15)
 def _capitalised(text: str) -> bool:
     return bool(_NAME_TOKEN.match(text)) and not text.isupper() or bool(_CAMEL.match(text))
 
@@ -213,7 +216,7 @@ class RelationMatcher:
         return doc
 
     def _apply(self, rule: dict, doc: Doc, cue: Span, spans: list[Span]):
-        sent = doc[cue.start].sent if doc.has_annotation("SENT_START") else doc[:]
+        sent = doc[cue.start].sent
         before = [t.lower_ for t in doc[sent.start:cue.start]]
         if "requires_before" in rule:
             if not any(w in before or w in " ".join(before) for w in rule["requires_before"]):

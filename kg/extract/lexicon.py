@@ -66,9 +66,17 @@ class Lexicon:
         return index
 
     def is_action_section(self, title: str) -> bool:
-        t = norm_key(title)
-        return t in self._action_sections or any(
-            t.startswith(s + " ") for s in self._action_sections if len(s) > 3)
+        hit = self._section_cache.get(title)
+        if hit is None:
+            t = norm_key(title)
+            hit = t in self._action_sections or any(
+                t.startswith(s + " ") for s in self._action_sections if len(s) > 3)
+            self._section_cache[title] = hit
+        return hit
+
+    @cached_property
+    def _section_cache(self) -> dict[str, bool]:
+        return {}
 
     @cached_property
     def _action_sections(self) -> frozenset[str]:
