@@ -250,7 +250,13 @@ def _cap(graph: nx.MultiDiGraph, keep: set[str], rank: dict[str, tuple], limit: 
 def _weight(graph: nx.MultiDiGraph, node: str) -> int:
     """Size of a node: how often the notes mention it, else how connected it is."""
     attrs = graph.nodes[node]
-    return int(attrs.get("mentions") or graph.degree(node))
+    if attrs.get("mentions"):
+        return int(attrs["mentions"])
+    if attrs.get("label") == V.MEETING:
+        # A meeting MENTIONS everything it names; counting that would make every
+        # meeting the biggest node and crowd people and tickets out of a capped view.
+        return sum(1 for *_, k in graph.in_edges(node, keys=True) if k != V.MENTIONS)
+    return graph.degree(node)
 
 
 def _display(graph: nx.MultiDiGraph, node: str) -> str:

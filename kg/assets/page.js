@@ -28,7 +28,8 @@
     document.getElementById("kg-summary").textContent = data.summary;
     if (data.notes.length) {
       var box = document.getElementById("kg-notes");
-      box.textContent = "Showing " + data.notes.join("; ") + ".";
+      var text = data.notes.join("; ") + ".";
+      box.textContent = text.charAt(0).toUpperCase() + text.slice(1);
       box.hidden = false;
       var h = box.getBoundingClientRect().height;
       container.style.top = (45 + h) + "px";
