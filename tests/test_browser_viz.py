@@ -131,6 +131,25 @@ def test_search_focuses_a_node_and_hover_shows_evidence(browser, seed_page):
     v.page.close()
 
 
+def test_hovering_an_edge_shows_its_type_and_evidence(browser, seed_page):
+    v = Visit(browser, seed_page / "graph.html")
+    v.page.evaluate("kg.network.fit({animation: false})")
+    edge = v.page.evaluate("kg.edges.get().find(e => e.label === 'OWNS').id")
+    x, y = v.page.evaluate("""id => {
+      const p = kg.network.canvasToDOM(kg.network.body.edges[id].edgeType.getPoint(0.5));
+      const r = document.getElementById('kg-graph').getBoundingClientRect();
+      return [r.left + p.x, r.top + p.y];
+    }""", edge)
+    v.page.mouse.move(x - 30, y - 30)
+    v.page.mouse.move(x, y, steps=4)
+    v.page.wait_for_function("id => document.getElementById('kg-tip').dataset.id === id", arg=edge,
+                             timeout=5_000)
+    tip = v.page.inner_text("#kg-tip")
+    assert "OWNS" in tip and "Evidence" in tip
+    v.assert_clean()
+    v.page.close()
+
+
 def test_label_checkboxes_filter_the_drawing(browser, seed_page):
     v = Visit(browser, seed_page / "graph.html")
     g = read_graph(seed_page / "graph.json")
