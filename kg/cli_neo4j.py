@@ -1,35 +1,202 @@
-"""`kg query`, `kg load`, `kg cypher` and the Neo4j connection options.
-
-PLACEHOLDER: being written for issue 3 (canned queries and the Neo4j loader).
-"""
+"""`kg query`, `kg load`, `kg cypher` and the Neo4j connection options."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import sys
+
 import click
+
+from .backends.neo4j_store import Neo4jStore, Settings
+from .build import DEFAULT_OUT
+from .graph import read_graph
+from .queries import NetworkXBackend, StoreBackend, get_query, query_args, registry, run_query
+
+DEFAULT_GRAPH = f"{DEFAULT_OUT}/graph.json"
 
 
 def neo4j_options(f):
     """Connection options shared by every command that talks to Neo4j."""
+    options = [
+        click.option("--uri", help="Bolt URI [env NEO4J_URI; default bolt://localhost:7687]."),
+        click.option("--user", help="User name [env NEO4J_USERNAME; default neo4j]."),
+        click.option("--password", help="Password [env NEO4J_PASSWORD]; never printed."),
+        click.option("--database", help="Database name [env NEO4J_DATABASE; server default]."),
+        click.option("--batch-size", type=click.IntRange(1), default=None,
+                     help="Rows per write transaction [default 500]."),
+        click.option("--max-batch-bytes", type=click.IntRange(512), default=None,
+                     help="Largest serialized batch in bytes [default 1000000]; "
+                          "lower it for servers with small message limits."),
+    ]
+    for option in reversed(options):
+        f = option(f)
     return f
 
 
-def load_into_neo4j(graph, quiet: bool = False, **settings) -> dict:
-    raise click.ClickException("Neo4j loading is not built yet")
+def _store(settings: dict) -> Neo4jStore:
+    store = Neo4jStore(Settings.from_env(**settings))
+    try:
+        store.connect()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def load_into_neo4j(graph, quiet: bool = False, reset: bool = False, **settings) -> dict:
+    """Write `graph` to Neo4j, with a progress bar on a terminal; returns a summary."""
+    store = _store(settings)
+    try:
+        total = graph.number_of_nodes() + graph.number_of_edges()
+        if quiet or not sys.stderr.isatty() or total < 1000:
+            return store.load(graph, reset=reset)
+        with click.progressbar(length=total, label="Loading into Neo4j", file=sys.stderr) as bar:
+            return store.load(graph, reset=reset, progress=bar.update)
+    finally:
+        store.close()
+
+
+def _format_rows(rows: list[dict], columns: tuple[str, ...], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue().rstrip("\n")
+    return _table(rows, columns)
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _table(rows: list[dict], columns: tuple[str, ...]) -> str:
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+            for row in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _list_queries() -> str:
+    queries = registry().values()
+    width = max(len(q.usage) for q in queries)
+    return "\n".join(f"{q.usage.ljust(width)}  {q.description}" for q in queries)
 
 
 @click.command("query")
-def query_cmd() -> None:
-    """Run a canned query (not built yet)."""
-    raise click.ClickException("not built yet")
+@click.argument("name", required=False)
+@click.argument("args", nargs=-1)
+@click.option("--list", "list_", is_flag=True, help="List every canned query and exit.")
+@click.option("--graph", "graph_path", default=DEFAULT_GRAPH, show_default=True,
+              type=click.Path(dir_okay=False), help="graph.json to query.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="table, json (a list of row objects) or csv.")
+@click.option("--person", metavar="NAME", help="open-items: only this person's items.")
+@click.option("--overdue", is_flag=True, help="open-items: only items due before --as-of.")
+@click.option("--as-of", "as_of", metavar="DATE", help="open-items: the day overdue is "
+                                                         "measured against [default today].")
+@click.option("--neo4j", "use_neo4j", is_flag=True,
+              help="Run the query's Cypher on Neo4j instead of reading graph.json.")
+@neo4j_options
+def query_cmd(name, args, list_, graph_path, fmt, person, overdue, as_of, use_neo4j,
+              **settings) -> None:
+    """Run a canned query on graph.json (or on Neo4j with --neo4j).
+
+    \b
+    Example:
+      kg query --list
+      kg query owners NEXUS-2000
+      kg query person Emily --format json
+      kg query open-items --overdue --as-of 2024-11-01 --neo4j
+    """
+    if list_ or not name:
+        click.echo(_list_queries())
+        return
+    query = get_query(name)
+    params = query_args(query, args, {"person": person, "overdue": overdue, "as_of": as_of})
+    if use_neo4j:
+        store = _store(settings)
+        try:
+            rows = run_query(query, params, StoreBackend(store))
+        finally:
+            store.close()
+    else:
+        rows = run_query(query, params, NetworkXBackend(read_graph(graph_path)))
+    click.echo(_format_rows(rows, query.columns, fmt))
 
 
 @click.command("load")
-def load_cmd() -> None:
-    """Load graph.json into Neo4j (not built yet)."""
-    raise click.ClickException("not built yet")
+@click.option("--graph", "graph_path", default=DEFAULT_GRAPH, show_default=True,
+              type=click.Path(dir_okay=False), help="graph.json to load.")
+@click.option("--reset", is_flag=True, help="First delete everything kg loaded before "
+                                            "(nodes labelled KgNode); nothing else.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Summary as readable text or as JSON.")
+@neo4j_options
+def load_cmd(graph_path, reset, fmt, **settings) -> None:
+    """Load graph.json into Neo4j: idempotent MERGE on stable ids.
+
+    \b
+    Example:
+      docker compose up -d && kg load --graph kg-out/graph.json
+      kg load --reset --uri bolt://db:7687 --user neo4j
+    """
+    summary = load_into_neo4j(read_graph(graph_path), quiet=fmt == "json", reset=reset,
+                              **settings)
+    if fmt == "json":
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Loaded {summary['nodes']} nodes and {summary['relationships']} relationships "
+               f"into {summary['uri']} in {summary['batches']} batches"
+               + (f" (deleted {summary['deleted']} old nodes first)" if reset else "") + ".")
+    for w in summary["warnings"]:
+        click.echo(f"  warning: {w}", err=True)
+
+
+def _parse_param(text: str) -> tuple[str, object]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise click.BadParameter(f"{text!r} is not k=v", param_hint="--param")
+    try:
+        return key, json.loads(raw)
+    except json.JSONDecodeError:
+        return key, raw
 
 
 @click.command("cypher")
-def cypher_cmd() -> None:
-    """Run ad-hoc Cypher on Neo4j (not built yet)."""
-    raise click.ClickException("not built yet")
+@click.argument("statement")
+@click.option("--param", "params", multiple=True, metavar="K=V",
+              help="Query parameter (repeatable); V is JSON if it parses, else text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@neo4j_options
+def cypher_cmd(statement, params, fmt, **settings) -> None:
+    """Run ad-hoc Cypher on Neo4j; values go in as parameters.
+
+    \b
+    Example:
+      kg cypher "MATCH (p:Person {name: \\$name})-[:OWNS]->(i) RETURN i.name AS item" \\
+        --param name="Emily Watson"
+    """
+    store = _store(settings)
+    try:
+        rows = store.run(statement, dict(_parse_param(p) for p in params), write=True)
+    finally:
+        store.close()
+    columns = tuple(rows[0]) if rows else ()
+    click.echo(_format_rows([{c: _plain(r[c]) for c in columns} for r in rows], columns, fmt))
+
+
+def _plain(value):
+    """Nodes and relationships as their properties, so every format can print them."""
+    if hasattr(value, "items") and not isinstance(value, dict):
+        return dict(value.items())
+    return value

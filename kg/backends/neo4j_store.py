@@ -1,0 +1,396 @@
+"""Write a kg graph into Neo4j (or any Bolt server) and run Cypher there.
+
+Safety rules this module keeps:
+- Labels and relationship types in Cypher text come only from kg.vocab, checked
+  against its closed lists; every value travels as a query parameter.
+- Every node kg writes also gets the `KgNode` label, so `--reset` removes only
+  what kg wrote.
+- Batches are bounded by row count *and* serialized size, because some Bolt
+  servers (FalkorDB) crash on large messages.
+- The password is held by the driver only; it is never part of a message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .. import vocab as V
+from ..errors import BackendError, QueryError
+
+MARKER = "KgNode"
+DEFAULT_URI = "bolt://localhost:7687"
+DEFAULT_USER = "neo4j"
+#: Bytes of Cypher and parameters besides the rows: keeps the estimate conservative.
+_MESSAGE_OVERHEAD = 256
+_SHRINK_FLOOR = 16
+
+
+@dataclass
+class Settings:
+    """How to reach the server and how big a write may be."""
+
+    uri: str = DEFAULT_URI
+    user: str = DEFAULT_USER
+    password: str = field(default="", repr=False)
+    database: str | None = None
+    batch_size: int = 500
+    max_batch_bytes: int = 1_000_000
+    max_retry_time: float = 15.0
+    connection_timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        """Settings from NEO4J_* variables; explicit (non-None) overrides win."""
+        env = {"uri": os.environ.get("NEO4J_URI"), "user": os.environ.get("NEO4J_USERNAME"),
+               "password": os.environ.get("NEO4J_PASSWORD"),
+               "database": os.environ.get("NEO4J_DATABASE")}
+        merged = {k: v for k, v in env.items() if v is not None}
+        if os.environ.get("NEO4J_CONNECTION_TIMEOUT"):
+            merged["connection_timeout"] = float(os.environ["NEO4J_CONNECTION_TIMEOUT"])
+        merged.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**merged)
+
+
+# --- turning the graph into rows -----------------------------------------------------------
+
+
+def _value(v):
+    """A property value Bolt accepts: nested maps become JSON text."""
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    if isinstance(v, (list, tuple)) and all(isinstance(x, (str, int, float, bool)) for x in v):
+        return list(v)
+    return json.dumps(v, ensure_ascii=False, sort_keys=True)
+
+
+def node_rows(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
+    """Node rows grouped by label: {id, props}; unknown labels are refused."""
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for nid, attrs in g.nodes(data=True):
+        label = attrs.get("label")
+        if label not in V.LABELS:
+            raise BackendError(f"node {nid!r} has label {label!r}, which is not in the vocabulary")
+        props = {k: _value(v) for k, v in attrs.items() if v is not None}
+        props["id"] = nid
+        rows[label].append({"id": nid, "props": props})
+    return rows
+
+
+def edge_properties(evidence: list[dict]) -> dict:
+    """Flat edge properties: the evidence as JSON plus lists Cypher can index into.
+
+    `source`/`date` are the earliest statement; `sources`, `dates` (''
+    for an undated note, as Neo4j lists cannot hold null), `lines` and
+    `texts` are parallel lists, one entry per statement.
+    """
+    ev = list(evidence or [])
+    props = {"evidence_json": json.dumps(ev, ensure_ascii=False, sort_keys=True),
+             "sources": [f"{e.get('source')}:{e.get('line')}" for e in ev],
+             "dates": [e.get("date") or "" for e in ev],
+             "lines": [int(e.get("line") or 0) for e in ev],
+             "texts": [str(e.get("text") or "") for e in ev]}
+    if ev:
+        props["source"] = props["sources"][0]
+        if ev[0].get("date"):
+            props["date"] = ev[0]["date"]
+    return props
+
+
+def edge_rows(g: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[dict]]:
+    """Edge rows grouped by (type, source label, target label), checked against the vocab."""
+    rows: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for u, v, key, attrs in g.edges(keys=True, data=True):
+        rel = attrs.get("type", key)
+        sl, tl = g.nodes[u].get("label"), g.nodes[v].get("label")
+        if not V.allowed(rel, sl, tl):
+            raise BackendError(f"edge {u} -{rel}-> {v} is not allowed by the vocabulary")
+        props = edge_properties(attrs.get("evidence"))
+        rows[(rel, sl, tl)].append({"s": u, "t": v, "props": props})
+    return rows
+
+
+def node_cypher(label: str) -> str:
+    _check_label(label)
+    return (f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) "
+            f"SET n:{MARKER} SET n += r.props")
+
+
+def edge_cypher(rel: str, source_label: str, target_label: str) -> str:
+    if not V.allowed(rel, source_label, target_label):
+        raise BackendError(f"{rel} from {source_label} to {target_label} is not in the vocabulary")
+    return (f"UNWIND $rows AS r MATCH (a:{source_label} {{id: r.s}}) "
+            f"MATCH (b:{target_label} {{id: r.t}}) MERGE (a)-[e:{rel}]->(b) SET e += r.props")
+
+
+def _check_label(label: str) -> None:
+    if label not in V.LABELS and label != MARKER:
+        raise BackendError(f"label {label!r} is not in the vocabulary")
+
+
+# --- batching by size ----------------------------------------------------------------------
+
+
+def _size(obj) -> int:
+    return len(json.dumps(obj, ensure_ascii=False).encode("utf-8"))
+
+
+def shrink_row(row: dict, budget: int) -> dict | None:
+    """A copy of `row` with long evidence text cut until it fits `budget` bytes, or None."""
+    limit = max(len(t) for t in row["props"].get("texts", [""]) or [""])
+    limit = max(limit, len(str(row["props"].get("text", ""))), len(str(row["props"].get("name",
+                                                                                      ""))))
+    while limit > _SHRINK_FLOOR:
+        limit //= 2
+        cut = _truncated(row, limit)
+        if _size(cut) <= budget:
+            return cut
+    return None
+
+
+def _truncated(row: dict, limit: int) -> dict:
+    props = dict(row["props"])
+
+    def cut(s: str) -> str:
+        return s if len(s) <= limit else s[:limit] + "…"
+
+    if "texts" in props:
+        props["texts"] = [cut(t) for t in props["texts"]]
+        ev = json.loads(props["evidence_json"])
+        props["evidence_json"] = json.dumps([{**e, "text": cut(str(e.get("text", "")))}
+                                             for e in ev], ensure_ascii=False, sort_keys=True)
+    for k in ("text", "name", "title"):
+        if isinstance(props.get(k), str):
+            props[k] = cut(props[k])
+    return {**row, "props": props}
+
+
+def batches(rows: list[dict], cypher: str, max_rows: int, max_bytes: int,
+            on_truncate: Callable[[dict], None] | None = None) -> Iterator[list[dict]]:
+    """Split rows into batches under `max_rows` rows and `max_bytes` serialized bytes."""
+    budget = max_bytes - len(cypher.encode("utf-8")) - _MESSAGE_OVERHEAD
+    batch: list[dict] = []
+    used = 0
+    for row in rows:
+        size = _size(row)
+        if size > budget:
+            row = shrink_row(row, budget)
+            if row is None:
+                raise BackendError(f"a row is larger than the {max_bytes}-byte message budget "
+                                   "even with its text truncated; raise --max-batch-bytes")
+            size = _size(row)
+            if on_truncate:
+                on_truncate(row)
+        if batch and (len(batch) >= max_rows or used + size > budget):
+            yield batch
+            batch, used = [], 0
+        batch.append(row)
+        used += size
+    if batch:
+        yield batch
+
+
+# --- the store ---------------------------------------------------------------------------
+
+
+class Neo4jStore:
+    """A connection to one database on a Bolt server."""
+
+    def __init__(self, settings: Settings) -> None:
+        from neo4j import GraphDatabase
+
+        self.settings = settings
+        self.inlines_params = False
+        try:
+            self.driver = GraphDatabase.driver(
+                settings.uri, auth=(settings.user, settings.password),
+                max_transaction_retry_time=settings.max_retry_time,
+                connection_timeout=settings.connection_timeout,
+                connection_acquisition_timeout=max(settings.connection_timeout, 1.0))
+        except (ValueError, Exception) as exc:  # bad URI schemes raise ConfigurationError
+            raise BackendError(f"cannot use Neo4j URI {settings.uri}: {_one_line(exc)}") from exc
+
+    def __enter__(self) -> Neo4jStore:
+        self.connect()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def connect(self) -> None:
+        """Check the server answers; some Bolt servers drop a driver's very first handshake."""
+        from neo4j.exceptions import ServiceUnavailable
+
+        for attempt in range(2):
+            try:
+                self.driver.verify_connectivity()
+                self.inlines_params = self._detect_inlining()
+                return
+            except ServiceUnavailable as exc:
+                if attempt:
+                    raise self._backend_error(exc) from exc
+            except Exception as exc:
+                raise self._backend_error(exc) from exc
+
+    def _detect_inlining(self) -> bool:
+        """True for servers (FalkorDB) that paste string parameters into the query text.
+
+        Such a server reads backslash escapes and stops a string at a quote, so
+        values must be escaped for it or a quote in a note breaks the write.
+        """
+        probe = "kg\\tprobe"
+        with self._session() as s:
+            got = s.execute_read(lambda tx: tx.run("RETURN $probe AS v", probe=probe).single())
+        return got is None or got["v"] != probe
+
+    def _backend_error(self, exc: Exception) -> BackendError:
+        from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+        uri = self.settings.uri
+        if isinstance(exc, AuthError):
+            err = BackendError(f"Neo4j at {uri} refused the credentials for user "
+                               f"{self.settings.user!r}")
+            err.hint = "Set NEO4J_USERNAME/NEO4J_PASSWORD or pass --user/--password."
+        elif isinstance(exc, (ServiceUnavailable, SessionExpired, OSError)):
+            err = BackendError(f"cannot reach Neo4j at {uri}")
+            err.hint = "Start it (docker compose up -d) or set NEO4J_URI / --uri."
+        else:
+            err = BackendError(f"Neo4j at {uri} failed: {_one_line(exc)}")
+        return err
+
+    def _session(self):
+        return self.driver.session(database=self.settings.database)
+
+    def run(self, cypher: str, params: dict | None = None, write: bool = False) -> list[dict]:
+        """Run one Cypher statement in a managed transaction and return its rows as dicts."""
+        from neo4j.exceptions import ClientError, Neo4jError
+
+        sent = _escaped(params or {}) if self.inlines_params else (params or {})
+
+        def work(tx):
+            return [dict(r) for r in tx.run(cypher, sent)]
+
+        try:
+            with self._session() as s:
+                return s.execute_write(work) if write else s.execute_read(work)
+        except ClientError as exc:
+            if "Security" in (exc.code or "") or "Auth" in (exc.code or ""):
+                raise self._backend_error(exc) from exc
+            err = QueryError(f"Cypher was refused: {_one_line(exc)}")
+            err.hint = "Check the query syntax and parameter names."
+            raise err from exc
+        except Neo4jError as exc:
+            raise self._backend_error(exc) from exc
+        except Exception as exc:
+            if isinstance(exc, (QueryError, BackendError)):
+                raise
+            raise self._backend_error(exc) from exc
+
+    def _try(self, cypher: str) -> bool:
+        # A managed transaction, like every other statement: FalkorDB sends
+        # auto-commit statements and transactions to different graphs.
+        try:
+            with self._session() as s:
+                s.execute_write(lambda tx: tx.run(cypher).consume())
+            return True
+        except Exception:
+            return False
+
+    def ensure_schema(self) -> list[str]:
+        """Uniqueness constraints on `id`, or plain indexes where the server refuses them."""
+        warnings, fallback = [], []
+        for label in (*V.LABELS, MARKER):
+            _check_label(label)
+            name = f"kg_{label.lower()}_id"
+            if not self._try(f"CREATE CONSTRAINT {name} IF NOT EXISTS "
+                             f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"):
+                fallback.append(label)
+                # An index that already exists is refused too; either way one is there.
+                self._try(f"CREATE INDEX FOR (n:{label}) ON (n.id)")
+        if fallback:
+            warnings.append("the server refused uniqueness constraints; using plain indexes "
+                            f"on id for {', '.join(fallback)}")
+        return warnings
+
+    def reset(self) -> int:
+        """Delete every node kg wrote (label KgNode) and its relationships, in chunks."""
+        before = left = self._count_marked()
+        while left:
+            self.run(f"MATCH (n:{MARKER}) WITH n LIMIT 1000 DETACH DELETE n", write=True)
+            now = self._count_marked()
+            if now >= left:
+                raise BackendError(f"could not delete kg nodes at {self.settings.uri}")
+            left = now
+        return before
+
+    def _count_marked(self) -> int:
+        rows = self.run(f"MATCH (n:{MARKER}) RETURN count(n) AS c")
+        return rows[0]["c"] if rows else 0
+
+    def load(self, g: nx.MultiDiGraph, reset: bool = False,
+             progress: Callable[[int], None] | None = None) -> dict:
+        """MERGE every node and edge of `g`; returns a small summary."""
+        summary = {"uri": self.settings.uri, "database": self.settings.database,
+                   "deleted": self.reset() if reset else 0,
+                   "warnings": self.ensure_schema(), "nodes": 0, "relationships": 0,
+                   "batches": 0, "truncated": 0}
+
+        def truncated(_row):
+            summary["truncated"] += 1
+
+        for label, rows in sorted(node_rows(g).items()):
+            summary["nodes"] += self._write(node_cypher(label), rows, summary, truncated,
+                                            progress)
+        for (rel, sl, tl), rows in sorted(edge_rows(g).items()):
+            summary["relationships"] += self._write(edge_cypher(rel, sl, tl), rows, summary,
+                                                    truncated, progress)
+        if summary["truncated"]:
+            summary["warnings"].append(
+                f"{summary['truncated']} rows were too large for one message; their long "
+                "text was truncated in Neo4j (graph.json keeps the full text)")
+        return summary
+
+    def _write(self, cypher, rows, summary, on_truncate, progress) -> int:
+        s = self.settings
+        for batch in batches(rows, cypher, s.batch_size, s.max_batch_bytes, on_truncate):
+            self.run(cypher, {"rows": batch}, write=True)
+            summary["batches"] += 1
+            if progress:
+                progress(len(batch))
+        return len(rows)
+
+    def entities(self, labels) -> list[dict]:
+        """id, label, name and aliases of the kg nodes with the given labels."""
+        return self.run(f"MATCH (n:{MARKER}) WHERE n.label IN $labels "
+                        "RETURN n.id AS id, n.label AS label, n.name AS name, "
+                        "n.aliases AS aliases", {"labels": list(labels)})
+
+    def counts(self) -> dict:
+        """Node and relationship counts of what kg wrote."""
+        n = self.run(f"MATCH (n:{MARKER}) RETURN count(n) AS c")[0]["c"]
+        r = self.run(f"MATCH (:{MARKER})-[r]->(:{MARKER}) RETURN count(r) AS c")[0]["c"]
+        return {"nodes": n, "relationships": r}
+
+
+def _escaped(value):
+    """Parameters escaped for a server that inlines them between single quotes."""
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(v) for v in value]
+    return value
+
+
+def _one_line(exc: Exception) -> str:
+    msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return " ".join(str(msg).split())[:300]

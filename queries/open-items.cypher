@@ -1,0 +1,19 @@
+// name: open-items
+// usage: open-items [--person NAME] [--overdue] [--as-of DATE]
+// description: Open action items with owner, due date and ticket links (--overdue: due before --as-of, default today).
+// example: kg query open-items --person Emily --overdue --as-of 2024-11-01
+// columns: item, owner, due, tickets, source
+// parameters: $person (node id or null), $overdue (boolean), $as_of (ISO date)
+MATCH (i:ActionItem)
+WHERE i.status = 'open' AND ($overdue = false OR (i.due IS NOT NULL AND i.due < $as_of))
+OPTIONAL MATCH (o:Person)-[:OWNS]->(i)
+WITH i, o
+WHERE $person IS NULL OR o.id = $person
+OPTIONAL MATCH (i)-[:TIED_TO]->(t)
+WHERE t:Ticket OR t:Incident
+WITH i, o, t ORDER BY t.name
+WITH i, o, collect(t.name) AS keys
+RETURN DISTINCT i.text AS item, o.name AS owner, i.due AS due,
+       reduce(s = '', k IN keys | s + CASE WHEN s = '' THEN '' ELSE ', ' END + k) AS tickets,
+       i.source + ':' + toString(i.line) AS source
+ORDER BY due, owner, item, source
