@@ -10,9 +10,9 @@ import click
 
 from . import __version__
 from .build import DEFAULT_OUT, BuildOptions, build
-from .errors import KgError
 from .cli_neo4j import cypher_cmd, load_cmd, load_into_neo4j, neo4j_options, query_cmd
 from .cli_viz import viz_cmd
+from .errors import KgError
 from .notes import DEFAULT_MAX_BYTES
 from .viz import write_page
 
