@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
@@ -44,7 +44,6 @@ class BuildResult:
     warnings: list[str]
     seconds: float
     out_path: Path | None = None
-    notes: list[NoteFacts] = field(default_factory=list, repr=False)
 
     def counts(self) -> tuple[Counter, Counter]:
         labels = Counter(a["label"] for _, a in self.graph.nodes(data=True))
@@ -101,7 +100,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
         write_graph(graph, out_path)
     return BuildResult(graph=graph, read=sorted(n.source for n in notes), skipped=skipped,
                        warnings=sorted(set(warnings)), seconds=time.perf_counter() - started,
-                       out_path=out_path, notes=notes)
+                       out_path=out_path)
 
 
 def _extract_all(files: list[NoteFile], out_dir, options: BuildOptions, progress,

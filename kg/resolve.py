@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import tomllib
@@ -227,14 +228,19 @@ class Resolver:
         return label, _display(label, name)
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_person(text: str) -> str:
     """A person's name without handle marks, wiki brackets or a possessive."""
     text = text.strip().lstrip("@").strip()
-    text = re.sub(r"^\[\[|\]\]$", "", text)
-    text = re.sub(r"['’]s?$", "", text).strip()
+    text = _WIKI_BRACKETS.sub("", text)
+    text = _POSSESSIVE.sub("", text).strip()
     if "." in text and " " not in text and text.islower():
         text = " ".join(p.capitalize() for p in re.split(r"[._]", text) if p)
-    return re.sub(r"\s+", " ", text)
+    return " ".join(text.split())
+
+
+_WIKI_BRACKETS = re.compile(r"^\[\[|\]\]$")
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 class ShortFormIndex:

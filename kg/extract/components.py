@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,8 +35,8 @@ _FILLERS = {
 }
 _NEGATIONS = {"not", "n't", "no", "never", "longer", "without", "nothing"}
 _FIRST_PERSON = {"i", "i'm", "im", "my", "we", "we're", "our", "me", "'m"}
-_HANDLE = re.compile(r"(?<![\w@])@(?P<h>[A-Za-z][\w.'-]*[A-Za-z0-9](?:\s+[A-Z][\w'-]+)?)")
-_WIKILINK = re.compile(r"\[\[(?P<h>[^\[\]|#]{1,80})(?:[|#][^\[\]]*)?\]\]")
+_HANDLE = re.compile(r"(?<![\w@])@(?P<h>[A-Za-z][\w.'-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w'-]+)?)")
+_WIKILINK = re.compile(r"\[\[(?P<h>[^\[\]|#\n]{1,80})(?:[|#][^\[\]\n]*)?\]\]")
 _CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$|^[A-Z][a-z]+[A-Z]{2,}$")
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*$")
 
@@ -82,13 +83,17 @@ class MentionTagger:
         taken: set[int] = set()
 
         def add(span: Span | None, label: str, kb: str = "") -> None:
-            if span is None or any(t.i in taken for t in span):
+            if span is None or any(i in taken for i in range(span.start, span.end)):
                 return
             new = Span(doc, span.start, span.end, label=label, kb_id=kb or span.text)
             spans.append(new)
             taken.update(range(span.start, span.end))
 
-        text = doc.text
+        # doc.text is rebuilt from the tokens on every access; the caller may hand it over.
+        text = doc.user_data.get("kg_text") or doc.text
+        # Token texts without making a spaCy Token object per token (the hot spot).
+        strings = doc.vocab.strings
+        words = [strings[o] for o in doc.to_array("ORTH").tolist()]
         for _name, rx in self.keys.patterns:
             for m in rx.finditer(text):
                 key = _key_text(m)
@@ -108,23 +113,23 @@ class MentionTagger:
             span = self._trim(span)
             if span is not None:
                 add(span, label)
-        self._declared_short_names(doc, add)
-        self._names(doc, add, taken)
+        self._declared_short_names(doc, text, words, add)
+        self._names(doc, words, add, taken)
         spans.sort(key=lambda s: s.start)
         for s in spans:
-            nxt = doc[s.end] if s.end < len(doc) else None
-            s._.kg_possessive = bool(nxt is not None and nxt.lower_ in ("'s", "’s", "'"))
+            nxt = words[s.end].lower() if s.end < len(words) else ""
+            s._.kg_possessive = nxt in ("'s", "’s", "'")
         doc.spans[SPANS_KEY] = spans
         return doc
 
-    def _declared_short_names(self, doc: Doc, add) -> None:
+    def _declared_short_names(self, doc: Doc, text: str, words: list[str], add) -> None:
         """Initials the note defines ("Tomás Ferreira (TF)") are people in its prose."""
         short = doc.user_data.get("kg_initials")
-        if not short or not any(s in doc.text for s in short):
+        if not short or not any(s in text for s in short):
             return
-        for tok in doc:
-            if tok.text in short:
-                add(doc[tok.i:tok.i + 1], PERSON)
+        for i, word in enumerate(words):
+            if word in short:
+                add(doc[i:i + 1], PERSON)
 
     def _trim(self, span: Span) -> Span | None:
         """Drop leading words like "The" or "Our" from a matched name."""
@@ -133,10 +138,8 @@ class MentionTagger:
             start += 1
         return span.doc[start:span.end] if start < span.end else None
 
-    def _names(self, doc: Doc, add, taken: set[int]) -> None:
+    def _names(self, doc: Doc, words: list[str], add, taken: set[int]) -> None:
         """Capitalised runs: a person when they start with a given name, else a Name."""
-        # Work on plain strings: making spaCy Token objects is the hot spot here.
-        words = [t.text for t in doc]
         cap = [_capitalised(w) and w not in self.not_names for w in words]
         i, n = 0, len(words)
         while i < n:
@@ -175,6 +178,31 @@ def _key_text(m: re.Match[str]) -> str | None:
     return groups.get("key")
 
 
+_SENT_END = frozenset({".", "!", "?", ";"})
+
+
+def sentence_of(doc: Doc, i: int) -> Span:
+    """The sentence around token `i`: bounded by a line break or . ! ? ;
+
+    A note's lines share one Doc, so a newline always ends a sentence.
+    """
+    start = i
+    while start > 0:
+        prev = doc[start - 1]
+        if prev.text in _SENT_END or (prev.is_space and "\n" in prev.text):
+            break
+        start -= 1
+    end, n = i + 1, len(doc)
+    while end < n:
+        tok = doc[end]
+        if tok.is_space and "\n" in tok.text:
+            break
+        end += 1
+        if tok.text in _SENT_END:
+            break
+    return doc[start:end]
+
+
 @dataclass(frozen=True)
 class Arg:
     """A relation argument: a mention span, a role phrase, or a fallback."""
@@ -199,24 +227,26 @@ class RelationMatcher:
             self.matcher.add(cue, [nlp.make_doc(cue)])
 
     def __call__(self, doc: Doc) -> Doc:
-        facts: list[tuple[str, Arg, Arg]] = []
+        facts: list[tuple[str, Arg, Arg, int]] = []
         spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
         matches = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
         in_mention = {t for sp in spans for t in range(sp.start, sp.end)}
+        starts = [s.start for s in spans]
         for cue in filter_spans(matches):
             if cue.start in in_mention:
                 continue
+            sent = sentence_of(doc, cue.start)
+            # Only the mentions in the cue's sentence can be its arguments.
+            lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
+            local = [(lo + k, s) for k, s in enumerate(spans[lo:hi])]
             for rule in self.rules_by_cue[doc.vocab.strings[cue.label]]:
-                fact = self._apply(rule, doc, cue, spans)
-                if isinstance(fact, list):
-                    facts.extend(fact)
-                elif fact:
-                    facts.append(fact)
+                fact = self._apply(rule, doc, cue, local, sent)
+                for rel, a, b in (fact if isinstance(fact, list) else [fact] if fact else []):
+                    facts.append((rel, a, b, cue.start))
         doc._.kg_facts = facts
         return doc
 
-    def _apply(self, rule: dict, doc: Doc, cue: Span, spans: list[Span]):
-        sent = doc[cue.start].sent
+    def _apply(self, rule: dict, doc: Doc, cue: Span, spans, sent: Span):
         before = [t.lower_ for t in doc[sent.start:cue.start]]
         if "requires_before" in rule:
             if not any(w in before or w in " ".join(before) for w in rule["requires_before"]):
@@ -234,15 +264,15 @@ class RelationMatcher:
                     for a in many] or None
         return (rule["rel"], subj, obj)
 
-    def _pick(self, spec: dict, doc: Doc, cue: Span, spans: list[Span], sent: Span):
+    def _pick(self, spec: dict, doc: Doc, cue: Span, spans, sent: Span):
         if spec.get("role_phrase"):
             return self._role(doc, cue, sent)
         fill = set().union(*(_FILLERS[label] for label in spec["labels"]))
         person = spec["labels"] == ["Person"]
         gap = spec.get("max_gap", 99)
         if spec["side"] == "left":
-            cands = [(i, s) for i, s in enumerate(spans)
-                     if s.end <= cue.start and s.start >= sent.start and s.label_ in fill
+            cands = [(i, s) for i, s in spans
+                     if s.end <= cue.start and s.label_ in fill
                      and not (person and s._.kg_possessive)]
             if cands and cue.start - cands[-1][1].end <= gap:
                 return Arg(span=cands[-1][0])
@@ -251,7 +281,7 @@ class RelationMatcher:
                 if words & _FIRST_PERSON:
                     return Arg(fallback="speaker")
             return Arg(fallback="note_incident") if spec.get("note_incident_fallback") else None
-        cands = [(i, s) for i, s in enumerate(spans)
+        cands = [(i, s) for i, s in spans
                  if s.start >= cue.end and s.end <= sent.end and s.label_ in fill]
         if not cands or cands[0][1].start - cue.end > gap:
             return Arg(fallback="note_incident") if spec.get("note_incident_fallback") else None

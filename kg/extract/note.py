@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from pathlib import PurePosixPath
 
 from spacy.tokens import Doc, Span
@@ -47,7 +48,10 @@ class _NoteExtractor:
         self.out = NoteFacts(source=note.source, title="", date=None)
         self.absent: set[str] = set()
         self.ref_date: dt.date | None = None
-        self.docs: dict[int, Doc] = {}
+        self.doc: Doc | None = None
+        self.line_spans: dict[int, list[Span]] = {}  # line number -> its mentions
+        self.line_start: dict[int, int] = {}  # line number -> first char in self.doc
+        self.line_facts: dict[int, list] = {}  # line number -> kg_relations facts
 
     # -- driver ---------------------------------------------------------------
     def run(self) -> NoteFacts:
@@ -63,7 +67,7 @@ class _NoteExtractor:
     def _evidence(self, ln: Line, span: Span | None = None) -> None:
         text = ln.raw.strip()
         if len(text) > _MAX_EVIDENCE and span is not None:
-            text = span.sent.text.strip()[:_MAX_EVIDENCE]
+            text = C.sentence_of(span.doc, span.start).text.strip()[:_MAX_EVIDENCE]
         self.out.lines.setdefault(ln.no, text[:_MAX_EVIDENCE])
 
     def _fact(self, rel: str, subj: Ref, obj: Ref, ln: Line, span: Span | None = None) -> None:
@@ -245,19 +249,39 @@ class _NoteExtractor:
                 if ln.kind in _PROSE_KINDS or (ln.kind == "meta" and ln.key is None)]
         todo += [ln for ln in self.layout.lines if ln.kind == "text" and ln.speaker]
         todo = sorted({ln.no: ln for ln in todo}.values(), key=lambda x: x.no)
-        initials = self._initials()
-        docs = []
+        if not todo:
+            return
+        # One Doc per note, a line per Doc line: the pipeline's fixed cost is paid once.
+        starts, pos = [], 0
         for ln in todo:
-            doc = self.nlp.make_doc(ln.text)
-            if initials:
-                doc.user_data["kg_initials"] = initials
-            docs.append(doc)
-        for ln, doc in zip(todo, self.nlp.pipe(docs, batch_size=256), strict=True):
-            self.docs[ln.no] = doc
-            for span in doc.spans[C.SPANS_KEY]:
-                ref = self.span_ref(span)
-                if ref is not None:
-                    self._mention(ref, ln)
+            starts.append(pos)
+            self.line_start[ln.no] = pos
+            pos += len(ln.text) + 1
+        text = "\n".join(ln.text for ln in todo)
+        doc = self.nlp.make_doc(text)
+        doc.user_data["kg_text"] = text
+        initials = self._initials()
+        if initials:
+            doc.user_data["kg_initials"] = initials
+        self.doc = doc = self.nlp(doc)
+
+        def line_at(char: int) -> Line:
+            return todo[bisect_right(starts, char) - 1]
+
+        for span in doc.spans[C.SPANS_KEY]:
+            ln = line_at(span.start_char)
+            self.line_spans.setdefault(ln.no, []).append(span)
+            ref = self.span_ref(span)
+            if ref is not None:
+                self._mention(ref, ln)
+        for fact in doc._.kg_facts:
+            self.line_facts.setdefault(line_at(doc[fact[3]].idx).no, []).append(fact)
+
+    def _spans(self, ln: Line) -> list[Span]:
+        return self.line_spans.get(ln.no, [])
+
+    def _opens_line(self, span: Span, ln: Line) -> bool:
+        return span.start_char == self.line_start.get(ln.no)
 
     def _initials(self) -> frozenset[str]:
         """Initials this note defines or that its declared people's names give, uniquely."""
@@ -293,12 +317,11 @@ class _NoteExtractor:
         return Ref(NAME, span.text, GUESS)
 
     def _relations(self) -> None:
+        if self.doc is None:
+            return
+        spans = list(self.doc.spans[C.SPANS_KEY])
         for ln in self.layout.lines:
-            doc = self.docs.get(ln.no)
-            if doc is None or not doc._.kg_facts:
-                continue
-            spans = list(doc.spans[C.SPANS_KEY])
-            for rel, a, b in doc._.kg_facts:
+            for rel, a, b, _cue in self.line_facts.get(ln.no, ()):
                 subj, obj = self._arg(a, spans, ln, rel, 0), self._arg(b, spans, ln, rel, 1)
                 if subj is None or obj is None:
                     continue
@@ -403,9 +426,9 @@ class _NoteExtractor:
                     self._fact(V.MEMBER_OF, Ref(V.PERSON, name, DECLARED), team, ln)
                 continue
             if ln.kind == "bullet":
-                doc = self.docs.get(ln.no)
-                spans = list(doc.spans[C.SPANS_KEY]) if doc is not None else []
-                if spans and spans[0].start == 0 and spans[0].label_ in (C.PERSON, C.NAME):
+                spans = self._spans(ln)
+                if spans and self._opens_line(spans[0], ln) and spans[0].label_ in (
+                        C.PERSON, C.NAME):
                     ref = self.span_ref(spans[0])
                     if ref is not None and ref.label in (V.PERSON, NAME):
                         self._fact(V.MEMBER_OF, Ref(V.PERSON, ref.text, ref.strength), team, ln)
@@ -438,9 +461,8 @@ class _NoteExtractor:
 
     def _leading_person(self, ln: Line) -> list[Ref]:
         """"Chloé Dubois shared the deck": an item that opens with a person is theirs."""
-        doc = self.docs.get(ln.no)
-        spans = list(doc.spans[C.SPANS_KEY]) if doc is not None else []
-        if spans and spans[0].start == 0 and spans[0].label_ == C.PERSON:
+        spans = self._spans(ln)
+        if spans and self._opens_line(spans[0], ln) and spans[0].label_ == C.PERSON:
             ref = self.span_ref(spans[0])
             if ref is not None and not spans[0]._.kg_possessive:
                 return [Ref(V.PERSON, ref.text, CUE)]
@@ -449,14 +471,12 @@ class _NoteExtractor:
     def _add_item(self, ln: Line, text: str, owners: list[Ref], due: str | None, done: bool,
                   extra_targets: list[Ref]) -> None:
         targets = list(extra_targets)
-        doc = self.docs.get(ln.no)
-        if doc is not None:
-            for span in doc.spans[C.SPANS_KEY]:
-                ref = self.span_ref(span)
-                if ref is not None and ref.label in (V.TICKET, V.INCIDENT, V.PRODUCT,
-                                                     V.CUSTOMER, NAME):
-                    if ref.label in (V.TICKET, V.INCIDENT) or span.text in text:
-                        targets.append(ref)
+        for span in self._spans(ln):
+            ref = self.span_ref(span)
+            if ref is not None and ref.label in (V.TICKET, V.INCIDENT, V.PRODUCT,
+                                                 V.CUSTOMER, NAME):
+                if ref.label in (V.TICKET, V.INCIDENT) or span.text in text:
+                    targets.append(ref)
         seen, uniq = set(), []
         for t in targets:
             if (t.label, t.text) not in seen:
