@@ -133,6 +133,27 @@ def test_reset_removes_only_what_kg_wrote(loaded, graph):
         store.run("MATCH (n {id: 'theirs'}) DETACH DELETE n", write=True)
 
 
+def test_an_edge_stated_hundreds_of_times_keeps_all_its_evidence(bolt, store, graph):
+    g = copy.deepcopy(graph)
+    u, v, k = next(iter(g.edges(keys=True)))
+    many = [{"source": f"notes/{i:03d}.md", "line": i + 1, "text": f"statement number {i}",
+             "date": f"2024-01-{i % 28 + 1:02d}"} for i in range(300)]
+    g.edges[u, v, k]["evidence"] = many
+    budget = store.settings.max_batch_bytes
+    store.settings.max_batch_bytes = 2500
+    try:
+        summary = store.load(g, reset=True)
+        store.load(g)  # and again: the appends must not double the lists
+    finally:
+        store.settings.max_batch_bytes = budget
+    rows = store.run(f"MATCH (a {{id: $u}})-[e:{k}]->(b {{id: $v}}) "
+                     "RETURN e.sources AS s, e.texts AS t", {"u": u, "v": v})
+    assert rows[0]["s"] == [f"notes/{i:03d}.md:{i + 1}" for i in range(300)]
+    assert rows[0]["t"] == [e["text"] for e in many]
+    assert summary["truncated"] == 0
+    assert bolt.alive()
+
+
 def test_a_row_larger_than_a_message_is_truncated_not_fatal(bolt, store, graph):
     g = copy.deepcopy(graph)
     u, v, k = next(iter(g.edges(keys=True)))

@@ -83,15 +83,14 @@ def node_rows(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
 
 
 def edge_properties(evidence: list[dict]) -> dict:
-    """Flat edge properties: the evidence as JSON plus lists Cypher can index into.
+    """Flat edge properties: the evidence as parallel lists Cypher can index into.
 
-    `source`/`date` are the earliest statement; `sources`, `dates` (''
-    for an undated note, as Neo4j lists cannot hold null), `lines` and
-    `texts` are parallel lists, one entry per statement.
+    `source`/`date` are the earliest statement; `sources` (file:line),
+    `dates` ('' for an undated note, as Neo4j lists cannot hold null),
+    `lines` and `texts` hold one entry per statement, in graph.json's order.
     """
     ev = list(evidence or [])
-    props = {"evidence_json": json.dumps(ev, ensure_ascii=False, sort_keys=True),
-             "sources": [f"{e.get('source')}:{e.get('line')}" for e in ev],
+    props = {"sources": [f"{e.get('source')}:{e.get('line')}" for e in ev],
              "dates": [e.get("date") or "" for e in ev],
              "lines": [int(e.get("line") or 0) for e in ev],
              "texts": [str(e.get("text") or "") for e in ev]}
@@ -128,6 +127,44 @@ def edge_cypher(rel: str, source_label: str, target_label: str) -> str:
             f"MATCH (b:{target_label} {{id: r.t}}) MERGE (a)-[e:{rel}]->(b) SET e += r.props")
 
 
+_EVIDENCE_LISTS = ("sources", "dates", "lines", "texts")
+
+
+def edge_append_cypher(rel: str, source_label: str, target_label: str) -> str:
+    """Append more evidence to an edge that `edge_cypher` has just (re)written."""
+    edge_cypher(rel, source_label, target_label)  # the same vocabulary checks
+    sets = ", ".join(f"e.{k} = e.{k} + r.props.{k}" for k in _EVIDENCE_LISTS)
+    return (f"UNWIND $rows AS r MATCH (a:{source_label} {{id: r.s}})-[e:{rel}]->"
+            f"(b:{target_label} {{id: r.t}}) SET {sets}")
+
+
+def split_evidence(row: dict, budget: int) -> list[dict]:
+    """Split an edge row whose evidence list is too big for one message.
+
+    The first part carries every property and the first statements; the
+    rest are append rows ({s, t, props: {sources, dates, lines, texts}}) for
+    `edge_append_cypher`. Loading twice still gives the same edge: the
+    first part overwrites the lists, the appends follow in order.
+    """
+    props = row["props"]
+    n = len(props.get("sources", []))
+    parts, start = [], 0
+    while start < n:
+        end = start + 1
+        while end < n and _size(_evidence_part(row, start, end + 1, first=not parts)) <= budget:
+            end += 1
+        parts.append(_evidence_part(row, start, end, first=not parts))
+        start = end
+    return parts or [row]
+
+
+def _evidence_part(row: dict, start: int, end: int, first: bool) -> dict:
+    lists = {k: row["props"][k][start:end] for k in _EVIDENCE_LISTS}
+    if first:
+        return {**row, "props": {**row["props"], **lists}}
+    return {"s": row["s"], "t": row["t"], "props": lists}
+
+
 def _check_label(label: str) -> None:
     if label not in V.LABELS and label != MARKER:
         raise BackendError(f"label {label!r} is not in the vocabulary")
@@ -161,9 +198,6 @@ def _truncated(row: dict, limit: int) -> dict:
 
     if "texts" in props:
         props["texts"] = [cut(t) for t in props["texts"]]
-        ev = json.loads(props["evidence_json"])
-        props["evidence_json"] = json.dumps([{**e, "text": cut(str(e.get("text", "")))}
-                                             for e in ev], ensure_ascii=False, sort_keys=True)
     for k in ("text", "name", "title"):
         if isinstance(props.get(k), str):
             props[k] = cut(props[k])
@@ -350,13 +384,30 @@ class Neo4jStore:
             summary["nodes"] += self._write(node_cypher(label), rows, summary, truncated,
                                             progress)
         for (rel, sl, tl), rows in sorted(edge_rows(g).items()):
-            summary["relationships"] += self._write(edge_cypher(rel, sl, tl), rows, summary,
-                                                    truncated, progress)
+            cypher = edge_cypher(rel, sl, tl)
+            heads, tails = self._split_long_evidence(rows, cypher)
+            self._write(cypher, heads, summary, truncated, progress)
+            if tails:
+                self._write(edge_append_cypher(rel, sl, tl), tails, summary, truncated, None)
+            summary["relationships"] += len(rows)
         if summary["truncated"]:
             summary["warnings"].append(
                 f"{summary['truncated']} rows were too large for one message; their long "
                 "text was truncated in Neo4j (graph.json keeps the full text)")
         return summary
+
+    def _split_long_evidence(self, rows: list[dict], cypher: str) -> tuple[list, list]:
+        """Rows that fit a message as they are, and append rows for the evidence that doesn't."""
+        budget = self.settings.max_batch_bytes - len(cypher.encode("utf-8")) - _MESSAGE_OVERHEAD
+        heads, tails = [], []
+        for row in rows:
+            if _size(row) <= budget:
+                heads.append(row)
+                continue
+            first, *rest = split_evidence(row, budget // 2)
+            heads.append(first)
+            tails.extend(rest)
+        return heads, tails
 
     def _write(self, cypher, rows, summary, on_truncate, progress) -> int:
         s = self.settings
