@@ -343,8 +343,11 @@ def open_items(g: nx.MultiDiGraph, person: str | None = None, overdue: bool = Fa
                as_of: str | None = None) -> list[dict]:
     """Open action items with owner, due date and ticket links."""
     rows = []
-    for n, a in _nodes_of_label(g, V.ACTION_ITEM):
-        if a.get("status") != "open":
+    # One person's items are their OWNS edges; don't walk every item in the graph.
+    items = ([(n, g.nodes[n]) for n, _ in _edges(g, person, V.OWNS)] if person is not None
+             else _nodes_of_label(g, V.ACTION_ITEM))
+    for n, a in items:
+        if a.get("label") != V.ACTION_ITEM or a.get("status") != "open":
             continue
         due = a.get("due")
         if overdue and not (due is not None and due < as_of):

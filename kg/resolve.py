@@ -14,13 +14,12 @@ Rules, in order, each one explainable:
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import tomllib
 
 from . import vocab as V
 from .errors import AliasFileError
