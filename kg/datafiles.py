@@ -8,22 +8,23 @@ folders win, so an edit takes effect without reinstalling.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
 
 
-def data_dir(folder: str, package: str) -> Path:
+def data_dir(folder: str, installed_as: str) -> Path:
+    """`folder` of the checkout, or its copy installed as `kg/<installed_as>`."""
     local = _CHECKOUT / folder
     if local.is_dir() and (_CHECKOUT / "pyproject.toml").is_file():
         return local
-    return Path(str(resources.files(package)))
+    return _PACKAGE / installed_as
 
 
 def pipelines_dir() -> Path:
-    return data_dir("pipelines", "kg.pipelines")
+    return data_dir("pipelines", "pipelines")
 
 
 def queries_dir() -> Path:
-    return data_dir("queries", "kg.cypher")
+    return data_dir("queries", "cypher")
