@@ -100,7 +100,6 @@ class Resolver:
             forms[V.fold(canonical)][canonical] += 1000
             for w in written:
                 self._forced[V.fold(w.lstrip("@"))] = V.fold(canonical)
-        names = {V.fold(r.text) for r, _ in self._person_refs() if r.label == NAME}
         for ref, _note in self._person_refs():
             text = clean_person(ref.text)
             words = text.split()
@@ -109,7 +108,6 @@ class Resolver:
             if ref.strength >= CUE or (words[0] in self.first_names and len(words) == 2):
                 forms[V.fold(text)][text] += 1
                 strength[V.fold(text)] = max(strength.get(V.fold(text), 0), ref.strength)
-        del names
         sure = [k for k in forms if strength.get(k, 1000) >= CUE]
         for key in [k for k in forms if strength.get(k, 1000) < CUE]:
             # A guessed name that is part of a surer one ("Mary Anne" of "Mary Anne Smith").

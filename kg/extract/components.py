@@ -71,12 +71,11 @@ class MentionTagger:
         self.matcher = Matcher(nlp.vocab)
         suffixes = lex.lexicon["company_suffixes"]
         path = pipelines_dir() / "entity_patterns.jsonl"
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             spec = json.loads(line.replace('"$company_suffixes"', json.dumps(suffixes)))
             self.matcher.add(spec["label"], [spec["pattern"]], greedy="LONGEST")
-            del i
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
