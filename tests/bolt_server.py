@@ -8,6 +8,7 @@ exercised over the same protocol a Neo4j server uses.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -32,6 +33,7 @@ class BoltServer:
     process: subprocess.Popen | None = None
 
     database: str | None = None
+    workdir: str | None = None
 
     def settings(self) -> dict:
         """Keyword settings for kg.backends.neo4j_store.
@@ -54,6 +56,8 @@ class BoltServer:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def _free_port(limit: int | None = None) -> int:
@@ -91,7 +95,8 @@ def start_falkordb(timeout: float = 20.0) -> BoltServer:
         if proc.poll() is not None:
             raise RuntimeError(f"FalkorDB exited: {log.read_text(errors='replace')[-2000:]}")
         if log.exists() and ready in log.read_text(errors="replace"):
-            return BoltServer(f"bolt://127.0.0.1:{bolt}", "falkordb", "", True, proc)
+            return BoltServer(f"bolt://127.0.0.1:{bolt}", "falkordb", "", True, proc,
+                              workdir=workdir)
         time.sleep(0.05)
     proc.kill()
     raise RuntimeError(f"FalkorDB did not start Bolt on {bolt} within {timeout}s")

@@ -281,3 +281,45 @@ def test_attendee_notes_emails_and_team_leads(build_notes):
                                    ("Tom Harris", "Payments Team")}
     assert ("Tom Harris", "PAY-9") in triples(g, "RAISED_CONCERN_ABOUT")
     assert ("Emily Watson", "Update docs") in triples(g, "OWNS")
+
+
+def test_header_line_with_several_fields_and_a_day_first_date(build_notes):
+    g = build_notes({"retro.md": """
+        # Sprint 42 Retro
+        *20/11/2024* · In attendance: Sam Carter, Julia Novak
+
+        ### Action Items 📝
+        - @sam will update the on-call runbook (by 12/5)
+        - Julia to pair with Sam on OPS-322 next week
+        """}).graph
+    assert g.nodes["meeting:retro.md"]["date"] == "2024-11-20"
+    assert {p for p, _ in triples(g, "ATTENDED")} == {"Sam Carter", "Julia Novak"}
+    items = {a["text"]: a for _, a in g.nodes(data=True) if a["label"] == "ActionItem"}
+    assert items["update the on-call runbook"]["due"] == "2024-12-05"
+    assert items["pair with Sam on OPS-322"]["due"] == "2024-11-25"
+    assert ("Sam Carter", "update the on-call runbook") in triples(g, "OWNS")
+
+
+def test_dialogue_of_first_names_and_a_subjectless_concern(build_notes):
+    g = build_notes({"2024-11-20-1on1.txt": """
+        1:1 Emily / Tom — 2024-11-20
+
+        Emily: how is the rollout going?
+        Tom: NEXUS-1877 is at half the fleet. Worried about NEXUS-1880, restore is untested.
+        """}).graph
+    assert {p for p, _ in triples(g, "ATTENDED")} == {"Emily", "Tom"}
+    assert triples(g, "RAISED_CONCERN_ABOUT") == {("Tom", "NEXUS-1880")}
+
+
+def test_combined_section_names_open_an_action_section(build_notes):
+    g = build_notes({"board.md": """
+        # Board Meeting Minutes
+        Date: Monday, December 2, 2024
+        Present: Grace Hopper (Chair); Alan Turing
+
+        Resolutions / Actions
+        - Alan Turing to circulate the approved budget by 6 Dec 2024.
+        """}).graph
+    (item,) = [a for _, a in g.nodes(data=True) if a["label"] == "ActionItem"]
+    assert (item["text"], item["due"]) == ("circulate the approved budget", "2024-12-06")
+    assert triples(g, "HOSTED") == {("Grace Hopper", "board.md")}

@@ -229,7 +229,9 @@ class RelationMatcher:
         facts: list[tuple[str, Arg, Arg, int]] = []
         spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
         matches = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
-        in_mention = {t for sp in spans for t in range(sp.start, sp.end)}
+        # A cue inside a real mention is part of a name; a capitalised first word
+        # ("Worried about …") is only a NAME candidate and may still be a cue.
+        in_mention = {t for sp in spans if sp.label_ != NAME for t in range(sp.start, sp.end)}
         starts = [s.start for s in spans]
         for cue in filter_spans(matches):
             if cue.start in in_mention:
@@ -277,7 +279,8 @@ class RelationMatcher:
                 return Arg(span=cands[-1][0])
             if spec.get("speaker_fallback"):
                 words = {t.lower_ for t in doc[sent.start:cue.end]}
-                if words & _FIRST_PERSON:
+                # "I'm worried about X", or a speaker's "Worried about X" with no subject.
+                if words & _FIRST_PERSON or cue.start == sent.start:
                     return Arg(fallback="speaker")
             return Arg(fallback="note_incident") if spec.get("note_incident_fallback") else None
         cands = [(i, s) for i, s in spans

@@ -111,6 +111,8 @@ def _resolve(kind: str, g: dict[str, str], ref: dt.date | None) -> str | bool | 
         return _nearest(month, day, ref)
     if kind == "numeric":
         month, day = int(g["m"]), int(g["d"])
+        if month > 12 >= day:
+            month, day = day, month  # 20/11/2024 can only be day-first
         if month > 12 or day > 31:
             return False
         if "y" in g:

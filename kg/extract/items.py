@@ -34,6 +34,8 @@ _DUE_CUE = re.compile(
 _SEGMENT = re.compile(r"\s+(?:—|–|-{1,2}|\|)\s+")
 _DONE_MARK = re.compile(r"✅|✔️?|☑️?|\[(?:done|DONE|Done)\]|\((?:done|DONE|Done)\)|^~~.*~~$")
 _TRAIL = " \t-–—:;,.|"
+_LEFTOVER_CONNECTOR = re.compile(r"^\s*(?:will|to|should|must|shall|needs? to|[:—–-])\s+",
+                                 re.IGNORECASE)
 
 
 @dataclass
@@ -94,6 +96,9 @@ def parse_item(text: str, ref: dt.date | None, lex: Lexicon,
         for m in rx.finditer(text):
             owners.append(("@" if rx is _AT_NAME else "") + m.group("h"))
         text = rx.sub("", text)
+    if owners:
+        # "@sam will update the runbook": the owner is gone, so is the connector.
+        text = _LEFTOVER_CONNECTOR.sub("", text)
     for m in _ASSIGNED.finditer(text):
         owners += split_names(m.group("names"), lex)
     text = _ASSIGNED.sub("", text)
@@ -152,7 +157,7 @@ def _due(text: str, ref: dt.date | None) -> tuple[str | None, str, bool]:
         last = dates[-1]
         tail = text[last.end:].strip(" )].;,")
         head = text[: last.start].rstrip()
-        if not tail and (head.endswith(("—", "–", "-", "|", "(", ",", ":")) or not head):
+        if not tail:  # a date that ends the item is when it is due
             chosen, cut = last, (len(head.rstrip("—–-|(,: ")), last.end)
     if chosen is None:
         return None, text, False

@@ -69,8 +69,10 @@ class Lexicon:
         hit = self._section_cache.get(title)
         if hit is None:
             t = norm_key(title)
-            hit = t in self._action_sections or any(
-                t.startswith(s + " ") for s in self._action_sections if len(s) > 3)
+            parts = [p.strip() for p in re.split(r"\s*(?:/|&|\+|,|\band\b)\s*", t) if p.strip()]
+            hit = any(p in self._action_sections or any(
+                p.startswith(s + " ") for s in self._action_sections if len(s) > 3)
+                for p in [t, *parts])
             self._section_cache[title] = hit
         return hit
 

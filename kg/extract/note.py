@@ -25,6 +25,8 @@ _PAREN = re.compile(r"\(([^)]*)\)")
 _VERSION = re.compile(r"\s+v?\d+(?:\.\d+)*$")
 _PROSE_KINDS = ("text", "bullet", "table", "heading", "label")
 _MAX_EVIDENCE = 300
+_SEGMENT_SEP = re.compile(r"\s+[|·•]\s+")
+_META_SEGMENT = re.compile(r"^\s*([A-Za-z][A-Za-z /'-]{0,30}?)\s*:\s*(.+)$")
 _EMAIL = re.compile(r"<[^<>@\s]+@[^<>\s]+>|\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 # "(Platform lead)", "(lead, Platform)", "(EM, Payments team)" in an attendee list
 _LEAD_NOTE = re.compile(r"^(?:(?:tech |team )?lead|em|manager|head)?\s*,?\s*(?:of\s+)?"
@@ -97,6 +99,16 @@ class _NoteExtractor:
                     section_field = section_field if section_field in (
                         "attendees", "absent", "host") else None
                 continue
+            if ln.kind == "text" and not ln.speaker and _SEGMENT_SEP.search(ln.text):
+                # "Date: Nov 20 | Attendees: Sam, Julia" or "20/11/2024 · In attendance: …"
+                segments = [_META_SEGMENT.match(s) for s in _SEGMENT_SEP.split(ln.text)]
+                fields = [(self.lex.meta_field(m.group(1)), m.group(2)) for m in segments if m]
+                if any(f for f, _ in fields):
+                    for f, value in fields:
+                        if f:
+                            meta.setdefault(f, []).append((value, ln))
+                    ln.kind = "meta"
+                    continue
             if ln.key is not None and ln.value and not ln.speaker:
                 field = self.lex.meta_field(ln.key)
                 if field and not self.lex.is_action_section(ln.section):
@@ -213,6 +225,7 @@ class _NoteExtractor:
 
     # -- speakers -------------------------------------------------------------
     def _speakers(self) -> None:
+        dialogue = self._dialogue_names()
         for ln in self.layout.lines:
             if ln.speaker and not ln.turn and not self.lex.is_action_section(ln.section):
                 if norm_key(ln.speaker) in self.lex.structure["not_speakers"]:
@@ -230,9 +243,15 @@ class _NoteExtractor:
                 # "Emily: text" lines: a speaker when the label is a declared person.
                 name = ln.key.lstrip("@")
                 not_speaker = norm_key(name) in self.lex.structure["not_speakers"]
-                if self._declared(name) and not not_speaker:
+                if (self._declared(name) or name in dialogue) and not not_speaker:
                     ln.speaker = name
                     self._fact(V.ATTENDED, Ref(V.PERSON, name, DECLARED), self.meeting, ln)
+
+    def _dialogue_names(self) -> set[str]:
+        """Given names that label two or more different lines' speakers: "Emily:" / "Tom:"."""
+        labels = {ln.key for ln in self.layout.lines
+                  if ln.kind == "text" and ln.key and ln.value and ln.key in self.lex.first_names}
+        return labels if len(labels) >= 2 else set()
 
     def _declared(self, name: str) -> bool:
         folded = name.casefold()

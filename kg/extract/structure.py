@@ -66,6 +66,15 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+def _is_section_name(line: str, names: frozenset[str]) -> bool:
+    """"Next steps" or "Resolutions / Actions": a bare line that opens a section."""
+    if len(line) > 60:
+        return False
+    whole = norm(line)
+    return whole in names or any(
+        norm(p) in names for p in re.split(r"\s*(?:/|&|\+|\band\b)\s*", line) if p.strip())
+
+
 def clean_inline(text: str) -> str:
     """Drop Markdown emphasis and link targets, keeping the words people wrote."""
     text = _MD_LINK.sub(r"\1", text)
@@ -147,7 +156,7 @@ def parse(text: str, section_names: frozenset[str] = frozenset()) -> Layout:
             ln.section, ln.section_line = section, section_line
             continue
         _shape(ln)
-        if ln.kind == "text" and not ln.key and norm(stripped) in section_names:
+        if ln.kind == "text" and not ln.key and _is_section_name(stripped, section_names):
             ln.kind, ln.key = "label", clean_inline(stripped)
         if ln.kind == "label":
             section, section_line = ln.key or ln.text, ln.no
