@@ -97,10 +97,17 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, workers, 
 
 
 def _progress(files):
+    """A progress bar over `files` on a terminal, for builds long enough to want one."""
     if not sys.stderr.isatty() or len(files) < 20:
         return files
-    return click.progressbar(files, label="Extracting", file=sys.stderr,
-                             item_show_func=lambda f: f.source if f else "")
+    return _bar(files)
+
+
+def _bar(files):
+    # click only renders (and allows iterating) a bar inside its `with` block.
+    with click.progressbar(files, label="Extracting", file=sys.stderr,
+                           item_show_func=lambda f: f.source if f else "") as bar:
+        yield from bar
 
 
 def _print_summary(result) -> None:

@@ -90,3 +90,21 @@ def test_every_command_has_help_with_an_example():
         assert res.exit_code == 0, name
         assert "Example" in res.output, f"kg {name} --help has no example"
         assert cmd.help, name
+
+
+def test_progress_bar_on_a_terminal(tmp_path, monkeypatch):
+    import io
+
+    from kg import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(cli.sys, "stderr", screen)
+    many = {f"2024-01-{i:02d}-n.md": f"# N{i}\nAttendees: Ann Lee\n" for i in range(1, 26)}
+    notes = write_notes(tmp_path / "notes", many)
+    result = build([notes], tmp_path / "out", progress=cli._progress)
+    assert len(result.read) == 25
+    assert "Extracting" in screen.getvalue() and "100%" in screen.getvalue()
