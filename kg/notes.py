@@ -51,8 +51,9 @@ class NoteFile:
 def discover(paths: Iterable[str | os.PathLike]) -> list[NoteFile]:
     """Every note file under `paths`, sorted by source, each listed once.
 
-    A file named directly is read whatever its suffix; folders are searched
-    recursively for .md, .markdown and .txt files (hidden folders are skipped).
+    Folders are searched recursively for .md, .markdown and .txt files (hidden
+    folders are skipped); a file named directly is listed whatever its suffix,
+    so that `read` can say why it is not a note.
     Sources are relative to the folder given, or to the file's own folder.
 
     >>> discover(["/nonexistent"])
@@ -96,6 +97,8 @@ def read(nf: NoteFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Note | Skipped:
     otherwise as Windows-1252/Latin-1, which can decode any byte: a note in an
     old encoding is read rather than lost. Line endings become `\\n`.
     """
+    if not nf.path.name.lower().endswith(NOTE_SUFFIXES):
+        return Skipped(nf.source, "not a note (kg reads .md, .markdown and .txt files)")
     try:
         size = nf.path.stat().st_size
         if size > max_bytes:

@@ -50,3 +50,8 @@ def test_discover_recurses_sorted_and_skips_hidden(tmp_path):
 def test_missing_path_names_the_path():
     with pytest.raises(InputError, match="nope: no such file or folder"):
         discover(["nope"])
+
+
+def test_a_file_named_directly_must_be_a_note(tmp_path):
+    result = read(nf(tmp_path, "graph.json", b'{"nodes": []}'))
+    assert isinstance(result, Skipped) and "not a note" in result.reason
