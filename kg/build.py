@@ -86,7 +86,11 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
     notes, skipped = _extract_all(files, out_dir, options, progress)
     if not notes:
         where = ", ".join(str(p) for p in paths)
-        detail = f" ({len(skipped)} skipped)" if skipped else ""
+        detail = ""
+        if skipped:
+            first = f"{skipped[0].source}: {skipped[0].reason}"
+            more = f"; {len(skipped) - 1} more skipped" if len(skipped) > 1 else ""
+            detail = f" ({first}{more})"
         raise InputError(f"no readable .md, .markdown or .txt notes in {where}{detail}")
     with gc_paused():  # O(facts) long-lived objects: GC rescans cost ~20% here
         resolver = Resolver(notes, aliases)
