@@ -17,6 +17,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -71,11 +72,19 @@ class MentionTagger:
         self.matcher = Matcher(nlp.vocab)
         suffixes = lex.lexicon["company_suffixes"]
         path = pipelines_dir() / "entity_patterns.jsonl"
+        anchors: dict[str, set[int]] = {}  # token attribute -> hashes of anchor values
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             spec = json.loads(line.replace('"$company_suffixes"', json.dumps(suffixes)))
             self.matcher.add(spec["label"], [spec["pattern"]], greedy="LONGEST")
+            for attr, values in spec["pattern"][-1].items():
+                if isinstance(values, dict) and "IN" in values:
+                    anchors.setdefault("ORTH" if attr == "TEXT" else attr, set()).update(
+                        nlp.vocab.strings.add(v) for v in values["IN"])
+        self.anchor_attrs = sorted(anchors)
+        self.anchor_values = [numpy.array(sorted(anchors[a]), dtype="uint64")
+                              for a in self.anchor_attrs]
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -93,20 +102,20 @@ class MentionTagger:
         # Token texts without making a spaCy Token object per token (the hot spot).
         strings = doc.vocab.strings
         words = [strings[o] for o in doc.to_array("ORTH").tolist()]
-        for _name, rx in self.keys.patterns:
-            for m in rx.finditer(text):
-                key = _key_text(m)
-                if key is None or not self.keys.is_key(key):
-                    continue
-                prefix = key.split("-", 1)[0].upper()
-                label = INCIDENT if prefix in self.incident_prefixes else TICKET
-                add(doc.char_span(m.start(), m.end(), alignment_mode="expand"), label, key)
+        for m in self.keys.finditer(text):
+            key = _key_text(m)
+            if key is None or not self.keys.is_key(key):
+                continue
+            prefix = key.split("-", 1)[0].upper()
+            label = INCIDENT if prefix in self.incident_prefixes else TICKET
+            add(doc.char_span(m.start(), m.end(), alignment_mode="expand"), label, key)
         for rx, label in ((_HANDLE, PERSON), (_WIKILINK, NAME)):
             for m in rx.finditer(text):
                 handle = m.group("h").strip()
                 add(doc.char_span(m.start(), m.end(), alignment_mode="expand"), label,
                     ("@" if rx is _HANDLE else "[[") + handle)
-        matched = [Span(doc, s, e, label=lab) for lab, s, e in self.matcher(doc)]
+        matched = [Span(doc, w.start + s, w.start + e, label=lab)
+                   for w in self._windows(doc) for lab, s, e in self.matcher(w)]
         for span in filter_spans(matched):
             label = doc.vocab.strings[span.label]
             span = self._trim(span)
@@ -120,6 +129,26 @@ class MentionTagger:
             s._.kg_possessive = nxt in ("'s", "’s", "'")
         doc.spans[SPANS_KEY] = spans
         return doc
+
+    def _windows(self, doc: Doc) -> list[Span]:
+        """Stretches of the doc around the patterns' anchor tokens ("Team", "Inc", "2.4.1").
+
+        Every entity pattern ends in an anchor; running the Matcher only near
+        anchors, not over the whole note, halves the time of this component.
+        """
+        if not len(doc):
+            return []
+        arr = doc.to_array(self.anchor_attrs)
+        hits = sorted({int(i) for col, values in enumerate(self.anchor_values)
+                       for i in numpy.nonzero(numpy.isin(arr[:, col], values))[0]})
+        windows: list[list[int]] = []
+        for i in hits:
+            start, end = max(0, i - _ANCHOR_REACH), i + 2
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], end)
+            else:
+                windows.append([start, end])
+        return [doc[s:min(e, len(doc))] for s, e in windows]
 
     def _declared_short_names(self, doc: Doc, text: str, words: list[str], add) -> None:
         """Initials the note defines ("Tomás Ferreira (TF)") are people in its prose."""
@@ -177,6 +206,8 @@ def _key_text(m: re.Match[str]) -> str | None:
     return groups.get("key")
 
 
+#: How many tokens before an anchor an entity pattern may start ("Customer Success Team").
+_ANCHOR_REACH = 6
 _SENT_END = frozenset({".", "!", "?", ";"})
 
 

@@ -31,9 +31,16 @@ def _read_jsonl(name: str) -> list[dict]:
 @dataclass(frozen=True)
 class KeyPatterns:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    requires: tuple[tuple[str, ...], ...]  # per pattern: strings a text must contain
     incident_prefixes: frozenset[str]
     not_keys: frozenset[str]
     not_key_prefixes: frozenset[str]
+
+    def finditer(self, text: str):
+        """Every key-pattern match in `text`, skipping patterns whose literals are absent."""
+        for (_name, rx), needed in zip(self.patterns, self.requires, strict=True):
+            if all(s in text for s in needed):
+                yield from rx.finditer(text)
 
     def label_of(self, key: str) -> str:
         prefix = key.split("-", 1)[0].upper()
@@ -109,12 +116,14 @@ def norm_key(text: str) -> str:
 def load() -> Lexicon:
     keys = _read_json("keys.json")
     patterns = tuple((p["name"], re.compile(p["regex"])) for p in keys["patterns"])
+    requires = tuple(tuple(p.get("requires", ())) for p in keys["patterns"])
     return Lexicon(
         structure=_read_json("structure.json"),
         lexicon=_read_json("lexicon.json"),
         first_names=frozenset(_read_lines("first_names.txt")),
         keys=KeyPatterns(
             patterns=patterns,
+            requires=requires,
             incident_prefixes=frozenset(p.upper() for p in keys["incident_prefixes"]),
             not_keys=frozenset(k.upper() for k in keys["not_keys"]),
             not_key_prefixes=frozenset(k.upper() for k in keys["not_key_prefixes"]),

@@ -31,6 +31,8 @@ _SPEAKER_HEADER = re.compile(
 _BOLD_ONLY = re.compile(r"^(?:\*\*|__)(?P<key>[^*_]{1,60})(?:\*\*|__):?$")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
+_MARKUP = re.compile(r"[*_`\[]")
+_CLOCK = re.compile(r"\d:\d\d")
 _MD_LINK = re.compile(r"(?<!!)\[([^\]\[]+)\]\((?:[^()\s]+)\)")
 
 
@@ -77,6 +79,8 @@ def _is_section_name(line: str, names: frozenset[str]) -> bool:
 
 def clean_inline(text: str) -> str:
     """Drop Markdown emphasis and link targets, keeping the words people wrote."""
+    if not _MARKUP.search(text):  # most lines: nothing to drop (a hot path)
+        return " ".join(text.split())
     text = _MD_LINK.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
     text = _EMPHASIS.sub("", text)
@@ -148,7 +152,7 @@ def parse(text: str, section_names: frozenset[str] = frozenset()) -> Layout:
             ln.kind = "rule"
             ln.section, ln.section_line = section, section_line
             continue
-        header_turn = _SPEAKER_HEADER.match(stripped)
+        header_turn = _CLOCK.search(stripped) and _SPEAKER_HEADER.match(stripped)
         if header_turn and _looks_like_name(header_turn.group("name")):
             # "Sam Carter  0:04" on its own line: the lines below are what Sam said.
             ln.kind, ln.speaker = "speaker", header_turn.group("name")
@@ -189,7 +193,7 @@ def _shape(ln: Line) -> None:
         ln.key = clean_inline(bold.group("key")).rstrip(":")
         ln.text = ln.key
         return
-    sp = _SPEAKER_TS_BEFORE.match(body) or _SPEAKER_TS_AFTER.match(body)
+    sp = _CLOCK.search(body) and (_SPEAKER_TS_BEFORE.match(body) or _SPEAKER_TS_AFTER.match(body))
     if sp and _looks_like_name(clean_inline(sp.group("name"))):
         ln.speaker = clean_inline(sp.group("name"))
         ln.text = clean_inline(sp.group("text"))
