@@ -274,9 +274,13 @@ def _accents(text: str) -> int:
     return sum(1 for c in text if ord(c) > 127)
 
 
+@lru_cache(maxsize=1 << 16)
 def _entity_key(label: str, text: str) -> str:
     key = V.fold(text)
-    return re.sub(r"\s+team$", "", key) + (" team" if label == V.TEAM else "")
+    return _TEAM_SUFFIX.sub("", key) + (" team" if label == V.TEAM else "")
+
+
+_TEAM_SUFFIX = re.compile(r"\s+team$")
 
 
 def _display(label: str, name: str) -> str:
