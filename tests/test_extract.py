@@ -323,3 +323,17 @@ def test_combined_section_names_open_an_action_section(build_notes):
     (item,) = [a for _, a in g.nodes(data=True) if a["label"] == "ActionItem"]
     assert (item["text"], item["due"]) == ("circulate the approved budget", "2024-12-06")
     assert triples(g, "HOSTED") == {("Grace Hopper", "board.md")}
+
+
+def test_customer_cue_words_and_loose_promotion_phrasings(build_notes):
+    g = build_notes({"2024-11-01-sync.md": """
+        # Sync
+        Date: 2024-11-01
+        - Our customer Initech asked for SSO; Globex (customer) renewed.
+        - Congrats to Nina Patel on becoming Staff Engineer!
+        - Tom Harris is now a Tech Lead.
+        - Emily Watson is now responsible for hiring.
+        """}).graph
+    assert names(g, "Customer") == {"Initech", "Globex"}
+    assert triples(g, "PROMOTED_TO") == {("Nina Patel", "Staff Engineer"),
+                                         ("Tom Harris", "Tech Lead")}

@@ -298,7 +298,7 @@ class RelationMatcher:
 
     def _pick(self, spec: dict, doc: Doc, cue: Span, spans, sent: Span):
         if spec.get("role_phrase"):
-            return self._role(doc, cue, sent)
+            return self._role(doc, cue, sent, spec.get("capitalized", False))
         fill = set().union(*(_FILLERS[label] for label in spec["labels"]))
         person = spec["labels"] == ["Person"]
         gap = spec.get("max_gap", 99)
@@ -322,12 +322,19 @@ class RelationMatcher:
             return [Arg(span=i) for i, _ in cands]
         return Arg(span=cands[0][0])
 
-    def _role(self, doc: Doc, cue: Span, sent: Span) -> Arg | None:
+    def _role(self, doc: Doc, cue: Span, sent: Span, capitalized: bool) -> Arg | None:
+        """The role after a promotion cue: "Senior SRE", "staff engineer".
+
+        Loose cues ("became", "is now a") only count a capitalised title, so
+        "is now responsible" is not a role.
+        """
         words = []
         for tok in doc[cue.end:min(sent.end, cue.end + 6)]:
             if tok.is_punct or tok.lower_ in self.role_stops or tok.like_num:
                 break
             if tok.lower_ in ("a", "an", "the") and not words:
                 continue
+            if capitalized and not tok.text[:1].isupper():
+                break
             words.append(tok.text)
         return Arg(text=" ".join(words)) if words else None

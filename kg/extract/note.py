@@ -55,6 +55,7 @@ class _NoteExtractor:
         self.line_spans: dict[int, list[Span]] = {}  # line number -> its mentions
         self.line_start: dict[int, int] = {}  # line number -> first char in self.doc
         self.line_facts: dict[int, list] = {}  # line number -> kg_relations facts
+        self._customer_words = frozenset(lex.lexicon["customer_cue_words"])
 
     # -- driver ---------------------------------------------------------------
     def run(self) -> NoteFacts:
@@ -323,6 +324,8 @@ class _NoteExtractor:
             return Ref(V.CUSTOMER, span.text, CUE)
         if label == C.PRODUCT:
             return Ref(V.PRODUCT, _VERSION.sub("", span.text), GUESS)
+        if label == C.NAME and self._customer_cue(span):
+            return Ref(V.CUSTOMER, span.text, CUE)
         if text.startswith("[["):
             inner = text[2:].rstrip("]").strip()
             if looks_like_name(inner, self.lex) and len(inner.split()) >= 2:
@@ -331,6 +334,15 @@ class _NoteExtractor:
         if _CAMEL.match(span.text):
             return Ref(V.PRODUCT, span.text, GUESS)
         return Ref(NAME, span.text, GUESS)
+
+    def _customer_cue(self, span: Span) -> bool:
+        """"our customer Initech", "client Globex", "Initech (customer)"."""
+        cues = self._customer_words
+        doc = span.doc
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        after = doc[span.end:span.end + 3].text.lower() if span.end < len(doc) else ""
+        return before in cues or any(after.startswith(f"( {w} )") or after.startswith(f"({w})")
+                                     for w in cues)
 
     def _relations(self) -> None:
         if self.doc is None:
