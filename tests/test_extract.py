@@ -337,3 +337,16 @@ def test_customer_cue_words_and_loose_promotion_phrasings(build_notes):
     assert names(g, "Customer") == {"Initech", "Globex"}
     assert triples(g, "PROMOTED_TO") == {("Nina Patel", "Staff Engineer"),
                                          ("Tom Harris", "Tech Lead")}
+
+
+def test_attendees_one_per_line_under_a_label(build_notes):
+    g = build_notes({"2024-11-01-sync.txt": """
+        Sync
+        Date: 2024-11-01
+        Attendees:
+        Emily Watson
+        Tom Harris, Nina Patel
+
+        Great Progress Everyone
+        """}).graph
+    assert {p for p, _ in triples(g, "ATTENDED")} == {"Emily Watson", "Tom Harris", "Nina Patel"}

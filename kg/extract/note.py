@@ -94,13 +94,16 @@ class _NoteExtractor:
                 values = value if isinstance(value, list) else [value]
                 meta.setdefault(field, []).extend((str(v), lines[0]) for v in values)
         section_field = None
+        listing = False  # right under an "Attendees" heading or label, before a blank line
         for ln in lines:
             if ln.kind in ("heading", "label"):
                 section_field = self.lex.meta_field(ln.key or ln.text)
-                if ln.kind == "heading" or section_field not in ("attendees", "absent", "host"):
-                    section_field = section_field if section_field in (
-                        "attendees", "absent", "host") else None
+                if section_field not in ("attendees", "absent", "host"):
+                    section_field = None
+                listing = section_field is not None
                 continue
+            if ln.kind == "blank":
+                listing = False
             if ln.kind == "text" and not ln.speaker and _SEGMENT_SEP.search(ln.text):
                 # "Date: Nov 20 | Attendees: Sam, Julia" or "20/11/2024 · In attendance: …"
                 segments = [_META_SEGMENT.match(s) for s in _SEGMENT_SEP.split(ln.text)]
@@ -117,7 +120,9 @@ class _NoteExtractor:
                     meta.setdefault(field, []).append((ln.value, ln))
                     ln.kind = "meta"
                     continue
-            if section_field and ln.kind == "bullet":
+            if section_field and (ln.kind == "bullet" or (
+                    listing and ln.kind == "text" and not ln.key and not ln.speaker)):
+                # Bulleted, or one name (or a comma list) per line right under the label.
                 meta.setdefault(section_field, []).append((ln.text, ln))
                 ln.kind = "meta"
         self.out.title = self._title(fm, first)
