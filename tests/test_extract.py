@@ -350,3 +350,23 @@ def test_attendees_one_per_line_under_a_label(build_notes):
         Great Progress Everyone
         """}).graph
     assert {p for p, _ in triples(g, "ATTENDED")} == {"Emily Watson", "Tom Harris", "Nina Patel"}
+
+
+def test_team_sections_named_without_the_word_team(build_notes):
+    g = build_notes({"2024-10-15-ah.md": """
+        # All hands
+        Date: 2024-10-15
+
+        ## Team updates
+        ### Platform (Emily Watson)
+        - Nina Patel shipped the planner
+        ### Payments — Aiko Tanaka
+        - Marcus Webb is on call
+
+        ## Q4 goals (draft)
+        - Nothing here is a team
+        """}).graph
+    assert triples(g, "LEADS") == {("Emily Watson", "Platform Team"),
+                                   ("Aiko Tanaka", "Payments Team")}
+    assert triples(g, "MEMBER_OF") == {("Nina Patel", "Platform Team"),
+                                       ("Marcus Webb", "Payments Team")}

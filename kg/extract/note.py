@@ -25,6 +25,9 @@ _PAREN = re.compile(r"\(([^)]*)\)")
 _VERSION = re.compile(r"\s+v?\d+(?:\.\d+)*$")
 _PROSE_KINDS = ("text", "bullet", "table", "heading", "label")
 _MAX_EVIDENCE = 300
+_TEAMS_HEADING = re.compile(r"\bteams?\b", re.IGNORECASE)
+_CHILD_TEAM = re.compile(r"^(?P<team>[A-Z][\w&' -]{0,40}?)\s*"
+                         r"(?:\((?P<lead>[^)]*)\)|[-–—:|]\s*(?P<lead2>.+))$")
 _LINE_JOIN = " \n "
 _SEGMENT_SEP = re.compile(r"\s+[|·•]\s+")
 _META_SEGMENT = re.compile(r"^\s*([A-Za-z][A-Za-z /'-]{0,30}?)\s*:\s*(.+)$")
@@ -431,13 +434,27 @@ class _NoteExtractor:
             r"^(?P<team>[A-Z][\w&' -]*?\b(?:" + "|".join(words) + r"))\b\s*"
             r"(?:\((?P<lead>[^)]*)\)|[-–—:|]\s*(?P<lead2>.+))?\s*$", re.IGNORECASE)
         current: tuple[Ref, int] | None = None
+        container = 0  # level of a "## Team updates" heading whose children are teams
         for ln in self.layout.lines:
             if ln.kind == "heading":
                 current = None
+                if container and ln.level <= container:
+                    container = 0
                 m = team_rx.match(ln.text)
+                if not m and container:
+                    # "### Platform (Emily Watson)" under "## Team updates"
+                    m = _CHILD_TEAM.match(ln.text)
+                    if m and not split_names(m.group("lead") or m.group("lead2") or "",
+                                             self.lex):
+                        m = None
                 if not m:
+                    if _TEAMS_HEADING.search(ln.text):
+                        container = ln.level
                     continue
-                team = Ref(V.TEAM, _team_name(m.group("team")), DECLARED)
+                name = m.group("team")
+                if not re.search(r"\b(?:" + "|".join(words) + r")$", name, re.IGNORECASE):
+                    name += " Team"
+                team = Ref(V.TEAM, _team_name(name), DECLARED)
                 current = (team, ln.level)
                 self._mention(team, ln)
                 lead = m.group("lead") or m.group("lead2") or ""
