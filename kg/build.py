@@ -68,7 +68,11 @@ def extract_file(nf: NoteFile, options: BuildOptions) -> NoteFacts | Skipped:
     note = read(nf, options.max_bytes)
     if isinstance(note, Skipped):
         return note
-    return extract(note, options.incident_prefixes)
+    try:
+        return extract(note, options.incident_prefixes)
+    except Exception as exc:  # noqa: BLE001 - one bad note must not stop a 10,000-note build
+        return Skipped(nf.source, f"could not be extracted ({type(exc).__name__}: {exc}); "
+                                  "this is a kg bug, please report it with the note")
 
 
 def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,

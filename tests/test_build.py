@@ -5,7 +5,7 @@ import shutil
 
 from click.testing import CliRunner
 
-from conftest import REPO, write_notes
+from conftest import REPO, triples, write_notes
 from kg.build import build
 from kg.cli import main
 
@@ -108,3 +108,17 @@ def test_progress_bar_on_a_terminal(tmp_path, monkeypatch):
     result = build([notes], tmp_path / "out", progress=cli._progress)
     assert len(result.read) == 25
     assert "Extracting" in screen.getvalue() and "100%" in screen.getvalue()
+
+
+def test_pathological_notes_build_without_error(tmp_path):
+    notes = write_notes(tmp_path / "notes", {
+        # Over spaCy's default 1,000,000-character limit, in one line.
+        "long-line.md": "# Log dump\nDate: 2024-01-01\n" + "lorem ipsum dolor " * 60_000 + "\n",
+        # Runs without spaces make spaCy's affix splitting quadratic unless cut.
+        "brackets.md": "# X\n" + "[[" * 20_000 + "]]" * 20_000 + "\n" + "@" * 40_000 + "\n",
+        # A cue every few words on one line: sentence bounds must stay local.
+        "cues.md": "# X\n" + "Ann Lee raised a concern about NEXUS-1 " * 2_000 + "\n",
+    })
+    result = build([notes], tmp_path / "out")
+    assert result.skipped == [] and len(result.read) == 3
+    assert ("Ann Lee", "NEXUS-1") in triples(result.graph, "RAISED_CONCERN_ABOUT")

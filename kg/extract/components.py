@@ -208,28 +208,43 @@ def _key_text(m: re.Match[str]) -> str | None:
 
 #: How many tokens before an anchor an entity pattern may start ("Customer Success Team").
 _ANCHOR_REACH = 6
+_MAX_SENT = 80
 _SENT_END = frozenset({".", "!", "?", ";"})
 
 
-def sentence_of(doc: Doc, i: int) -> Span:
+def sentence_breaks(doc: Doc) -> tuple[list[int], list[int]]:
+    """Token indices of line breaks and of sentence-ending punctuation (. ! ? ;)."""
+    strings = doc.vocab.strings
+    lines, stops = [], []
+    for i, orth in enumerate(doc.to_array("ORTH").tolist()):
+        word = strings[orth]
+        if word in _SENT_END:
+            stops.append(i)
+        elif "\n" in word:
+            lines.append(i)
+    return lines, stops
+
+
+def sentence_of(doc: Doc, i: int, breaks: tuple[list[int], list[int]] | None = None) -> Span:
     """The sentence around token `i`: bounded by a line break or . ! ? ;
 
-    A note's lines share one Doc, so a newline always ends a sentence.
+    A note's lines share one Doc, so a newline always ends a sentence. A
+    "sentence" that runs on (a pasted log line) is cut _MAX_SENT tokens either
+    side of `i`, so cues on one huge line stay cheap.
     """
-    start = i
-    while start > 0:
-        prev = doc[start - 1]
-        if prev.text in _SENT_END or (prev.is_space and "\n" in prev.text):
-            break
-        start -= 1
-    end, n = i + 1, len(doc)
-    while end < n:
-        tok = doc[end]
-        if tok.is_space and "\n" in tok.text:
-            break
-        end += 1
-        if tok.text in _SENT_END:
-            break
+    lines, stops = breaks or sentence_breaks(doc)
+    start = max(0, i - _MAX_SENT)
+    for marks in (lines, stops):  # the sentence starts after the last break before i
+        k = bisect_left(marks, i)
+        if k:
+            start = max(start, marks[k - 1] + 1)
+    end = min(len(doc), i + _MAX_SENT)
+    k = bisect_left(lines, i + 1)
+    if k < len(lines):
+        end = min(end, lines[k])  # the line break itself is not in the sentence
+    k = bisect_left(stops, i)
+    if k < len(stops):
+        end = min(end, stops[k] + 1)  # the full stop is
     return doc[start:end]
 
 
@@ -264,10 +279,11 @@ class RelationMatcher:
         # ("Worried about …") is only a NAME candidate and may still be a cue.
         in_mention = {t for sp in spans if sp.label_ != NAME for t in range(sp.start, sp.end)}
         starts = [s.start for s in spans]
+        breaks = sentence_breaks(doc) if matches else ([], [])
         for cue in filter_spans(matches):
             if cue.start in in_mention:
                 continue
-            sent = sentence_of(doc, cue.start)
+            sent = sentence_of(doc, cue.start, breaks)
             # Only the mentions in the cue's sentence can be its arguments.
             lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
             local = [(lo + k, s) for k, s in enumerate(spans[lo:hi])]

@@ -18,7 +18,11 @@ def pipeline(incident_prefixes: tuple[str, ...] | None = None) -> Language:
     config = spacy.util.load_config(pipelines_dir() / "config.cfg")
     if incident_prefixes:
         config["components"]["kg_mentions"]["incident_prefixes"] = list(incident_prefixes)
-    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    # spaCy's 1M-character guard is for parser/NER memory; a rule-only pipeline on
+    # chunked prose is linear, and one very long line must not stop a build.
+    nlp.max_length = 10**9
+    return nlp
 
 
 def pipeline_fingerprint() -> str:

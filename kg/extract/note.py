@@ -8,7 +8,7 @@ import re
 from bisect import bisect_right
 from pathlib import PurePosixPath
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from .. import vocab as V
 from ..notes import Note
@@ -25,6 +25,11 @@ _PAREN = re.compile(r"\(([^)]*)\)")
 _VERSION = re.compile(r"\s+v?\d+(?:\.\d+)*$")
 _PROSE_KINDS = ("text", "bullet", "table", "heading", "label")
 _MAX_EVIDENCE = 300
+#: Characters of prose per spaCy Doc: big enough to amortise a Doc, small enough for memory.
+_CHUNK_CHARS = 100_000
+#: Longest run without a space kept as written: spaCy's affix splitting is quadratic in it.
+_MAX_RUN = 200
+_LONG_RUN = re.compile(rf"\S{{{_MAX_RUN + 1},}}")
 _TEAMS_HEADING = re.compile(r"\bteams?\b", re.IGNORECASE)
 _CHILD_TEAM = re.compile(r"^(?P<team>[A-Z][\w&' -]{0,40}?)\s*"
                          r"(?:\((?P<lead>[^)]*)\)|[-–—:|]\s*(?P<lead2>.+))$")
@@ -54,9 +59,8 @@ class _NoteExtractor:
         self.out = NoteFacts(source=note.source, title="", date=None)
         self.absent: set[str] = set()
         self.ref_date: dt.date | None = None
-        self.doc: Doc | None = None
         self.line_spans: dict[int, list[Span]] = {}  # line number -> its mentions
-        self.line_start: dict[int, int] = {}  # line number -> first char in self.doc
+        self.line_start: dict[int, int] = {}  # line number -> first char in its Doc
         self.line_facts: dict[int, list] = {}  # line number -> kg_relations facts
         self._customer_words = frozenset(lex.lexicon["customer_cue_words"])
 
@@ -72,10 +76,13 @@ class _NoteExtractor:
         return self.out
 
     def _evidence(self, ln: Line, span: Span | None = None) -> None:
+        """Keep the line (or, for a very long line, the sentence) as evidence text."""
+        if ln.no in self.out.lines:
+            return  # called per mention: never re-read a long line
         text = ln.raw.strip()
         if len(text) > _MAX_EVIDENCE and span is not None:
-            text = C.sentence_of(span.doc, span.start).text.strip()[:_MAX_EVIDENCE]
-        self.out.lines.setdefault(ln.no, text[:_MAX_EVIDENCE])
+            text = C.sentence_of(span.doc, span.start).text.strip()
+        self.out.lines[ln.no] = text[:_MAX_EVIDENCE]
 
     def _fact(self, rel: str, subj: Ref, obj: Ref, ln: Line, span: Span | None = None) -> None:
         self.out.facts.append(Fact(rel, subj, obj, ln.no))
@@ -272,35 +279,41 @@ class _NoteExtractor:
                 if ln.kind in _PROSE_KINDS or (ln.kind == "meta" and ln.key is None)]
         todo += [ln for ln in self.layout.lines if ln.kind == "text" and ln.speaker]
         todo = sorted({ln.no: ln for ln in todo}.values(), key=lambda x: x.no)
-        if not todo:
-            return
-        # One Doc per note, a line per Doc line: the pipeline's fixed cost is paid once.
-        # Spaces around each newline keep words apart from it: spaCy's tokenizer caches
-        # space-delimited chunks, and "end.\nNext" chunks never repeat (8x slower).
+        initials = self._initials()
+        for chunk in _chunks(todo):
+            self._prose_chunk(chunk, initials)
+
+    def _prose_chunk(self, todo: list[Line], initials: frozenset[str]) -> None:
+        """Run the pipeline over consecutive lines as one Doc: its fixed cost is paid once.
+
+        Spaces around each newline keep words apart from it: spaCy's tokenizer
+        caches space-delimited chunks, and "end.\nNext" chunks never repeat (8x slower).
+        """
+        texts = [_tame(ln.text) for ln in todo]
         starts, pos = [], 0
-        for ln in todo:
+        for ln, text in zip(todo, texts, strict=True):
             starts.append(pos)
             self.line_start[ln.no] = pos
-            pos += len(ln.text) + len(_LINE_JOIN)
-        text = _LINE_JOIN.join(ln.text for ln in todo)
+            pos += len(text) + len(_LINE_JOIN)
+        text = _LINE_JOIN.join(texts)
         doc = self.nlp.make_doc(text)
         doc.user_data["kg_text"] = text
-        initials = self._initials()
         if initials:
             doc.user_data["kg_initials"] = initials
-        self.doc = doc = self.nlp(doc)
+        doc = self.nlp(doc)
+        spans = list(doc.spans[C.SPANS_KEY])
 
         def line_at(char: int) -> Line:
             return todo[bisect_right(starts, char) - 1]
 
-        for span in doc.spans[C.SPANS_KEY]:
+        for span in spans:
             ln = line_at(span.start_char)
             self.line_spans.setdefault(ln.no, []).append(span)
             ref = self.span_ref(span)
             if ref is not None:
                 self._mention(ref, ln)
         for fact in doc._.kg_facts:
-            self.line_facts.setdefault(line_at(doc[fact[3]].idx).no, []).append(fact)
+            self.line_facts.setdefault(line_at(doc[fact[3]].idx).no, []).append((fact, spans))
 
     def _spans(self, ln: Line) -> list[Span]:
         return self.line_spans.get(ln.no, [])
@@ -353,11 +366,8 @@ class _NoteExtractor:
                                      for w in cues)
 
     def _relations(self) -> None:
-        if self.doc is None:
-            return
-        spans = list(self.doc.spans[C.SPANS_KEY])
         for ln in self.layout.lines:
-            for rel, a, b, _cue in self.line_facts.get(ln.no, ()):
+            for (rel, a, b, _cue), spans in self.line_facts.get(ln.no, ()):
                 subj, obj = self._arg(a, spans, ln, rel, 0), self._arg(b, spans, ln, rel, 1)
                 if subj is None or obj is None:
                     continue
@@ -534,6 +544,24 @@ class _NoteExtractor:
         self.out.items.append(Item(ln.no, clean_inline(text), owners, due,
                                    "done" if done else "open", uniq))
         self._evidence(ln)
+
+
+def _chunks(lines: list[Line]) -> list[list[Line]]:
+    """Consecutive lines in groups of about _CHUNK_CHARS characters."""
+    out: list[list[Line]] = [[]]
+    size = 0
+    for ln in lines:
+        if out[-1] and size + len(ln.text) > _CHUNK_CHARS:
+            out.append([])
+            size = 0
+        out[-1].append(ln)
+        size += len(ln.text) + len(_LINE_JOIN)
+    return out
+
+
+def _tame(text: str) -> str:
+    """Cut runs of 200+ characters without a space ("[[[[…", base64): no name is that long."""
+    return _LONG_RUN.sub(lambda m: m.group(0)[:_MAX_RUN], text) if len(text) > _MAX_RUN else text
 
 
 def _strip_dates(text: str) -> str:
