@@ -102,13 +102,9 @@ class MentionTagger:
         # Token texts without making a spaCy Token object per token (the hot spot).
         strings = doc.vocab.strings
         words = [strings[o] for o in doc.to_array("ORTH").tolist()]
-        for m in self.keys.finditer(text):
-            key = _key_text(m)
-            if key is None or not self.keys.is_key(key):
-                continue
-            prefix = key.split("-", 1)[0].upper()
-            label = INCIDENT if prefix in self.incident_prefixes else TICKET
-            add(doc.char_span(m.start(), m.end(), alignment_mode="expand"), label, key)
+        for start, end, key, incident in self.keys.find(text, self.incident_prefixes):
+            add(doc.char_span(start, end, alignment_mode="expand"),
+                INCIDENT if incident else TICKET, key)
         for rx, label in ((_HANDLE, PERSON), (_WIKILINK, NAME)):
             for m in rx.finditer(text):
                 handle = m.group("h").strip()
@@ -197,13 +193,6 @@ _PARTICLES = {"de", "da", "del", "der", "van", "von", "la", "le", "di", "du", "b
 @lru_cache(maxsize=1 << 15)
 def _capitalised(text: str) -> bool:
     return bool(_NAME_TOKEN.match(text)) and not text.isupper() or bool(_CAMEL.match(text))
-
-
-def _key_text(m: re.Match[str]) -> str | None:
-    groups = m.groupdict()
-    if groups.get("num") and groups.get("repo"):
-        return f"{groups['repo']}#{groups['num']}"
-    return groups.get("key")
 
 
 #: How many tokens before an anchor an entity pattern may start ("Customer Success Team").

@@ -7,7 +7,7 @@ name as written ("Emily", "TF", "@kwame"), with the label the text suggests.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 #: A capitalised name whose label is not yet known; resolution types it or drops it.
 NAME = "Name"
@@ -56,25 +56,3 @@ class NoteFacts:
     items: list[Item] = field(default_factory=list)
     lines: dict[int, str] = field(default_factory=dict)  # evidence text per line
     warnings: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["mentions"] = [[asdict(r), n] for r, n in self.mentions]
-        data["lines"] = {str(k): v for k, v in self.lines.items()}
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> NoteFacts:
-        ref = lambda d: Ref(**d)  # noqa: E731
-        return cls(
-            source=data["source"], title=data["title"], date=data["date"],
-            location=data.get("location"),
-            people=[ref(r) for r in data["people"]],
-            initials=dict(data["initials"]),
-            mentions=[(ref(r), n) for r, n in data["mentions"]],
-            facts=[Fact(f["rel"], ref(f["subj"]), ref(f["obj"]), f["line"]) for f in data["facts"]],
-            items=[Item(i["line"], i["text"], [ref(o) for o in i["owners"]], i["due"],
-                        i["status"], [ref(t) for t in i["targets"]]) for i in data["items"]],
-            lines={int(k): v for k, v in data["lines"].items()},
-            warnings=list(data["warnings"]),
-        )

@@ -36,19 +36,32 @@ class KeyPatterns:
     not_keys: frozenset[str]
     not_key_prefixes: frozenset[str]
 
-    def finditer(self, text: str):
-        """Every key-pattern match in `text`, skipping patterns whose literals are absent."""
-        for (_name, rx), needed in zip(self.patterns, self.requires, strict=True):
-            if all(s in text for s in needed):
-                yield from rx.finditer(text)
+    def find(self, text: str, incident_prefixes: frozenset[str] | None = None):
+        """(start, end, key, is_incident) of every tracker key written in `text`.
 
-    def label_of(self, key: str) -> str:
-        prefix = key.split("-", 1)[0].upper()
-        return "Incident" if prefix in self.incident_prefixes else "Ticket"
+        Patterns whose literals (`requires`) are absent are not tried. The
+        incident prefixes default to the configured ones.
+        """
+        prefixes = incident_prefixes if incident_prefixes is not None else self.incident_prefixes
+        for (_name, rx), needed in zip(self.patterns, self.requires, strict=True):
+            if not all(s in text for s in needed):
+                continue
+            for m in rx.finditer(text):
+                key = _key_text(m)
+                if key and self.is_key(key):
+                    yield m.start(), m.end(), key, key.split("-", 1)[0].upper() in prefixes
 
     def is_key(self, key: str) -> bool:
         upper = key.upper()
         return upper not in self.not_keys and upper.split("-", 1)[0] not in self.not_key_prefixes
+
+
+def _key_text(m: re.Match[str]) -> str | None:
+    """The key a pattern matched: its `key` group, or `repo#num` for an issue URL."""
+    groups = m.groupdict()
+    if groups.get("num") and groups.get("repo"):
+        return f"{groups['repo']}#{groups['num']}"
+    return groups.get("key")
 
 
 @dataclass(frozen=True)

@@ -229,11 +229,6 @@ class _NoteExtractor:
         """The incidents a note is about: those its title names."""
         return [ref for ref in self._keys(self.out.title) if ref.label == V.INCIDENT]
 
-    def _label_of_key(self, key: str) -> str:
-        mentions = self.nlp.get_pipe("kg_mentions")
-        prefix = key.split("-", 1)[0].upper()
-        return V.INCIDENT if prefix in mentions.incident_prefixes else V.TICKET
-
     # -- speakers -------------------------------------------------------------
     def _speakers(self) -> None:
         dialogue = self._dialogue_names()
@@ -430,12 +425,9 @@ class _NoteExtractor:
                 if not re.search(r"\bteam\b", n, re.IGNORECASE)]
 
     def _keys(self, text: str) -> list[Ref]:
-        out = []
-        for m in self.lex.keys.finditer(text):
-            key = C._key_text(m)
-            if key and self.lex.keys.is_key(key):
-                out.append(Ref(self._label_of_key(key), key, DECLARED))
-        return out
+        prefixes = self.nlp.get_pipe("kg_mentions").incident_prefixes
+        return [Ref(V.INCIDENT if incident else V.TICKET, key, DECLARED)
+                for _s, _e, key, incident in self.lex.keys.find(text, prefixes)]
 
     # -- teams ----------------------------------------------------------------
     def _teams(self) -> None:
