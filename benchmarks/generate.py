@@ -197,6 +197,13 @@ class Generator:
     def due(self, day: dt.date) -> dt.date:
         return day + dt.timedelta(days=self.rng.randint(3, 30))
 
+    def items_by(self, note: Note, people: list, day: dt.date, lead) -> None:
+        """One "<lead> <task> by <Mon D>" action item per person, planted as theirs."""
+        for p in people:
+            due = self.due(day)
+            note.item(f"{lead(p)} {self.rng.choice(TASKS)} by {MONTHS[due.month - 1]} {due.day}",
+                      p)
+
     # -- notes --------------------------------------------------------------------------
     STYLES = ("all_hands", "roadmap", "postmortem", "weekly", "transcript", "minutes",
               "obsidian")
@@ -334,10 +341,7 @@ class Generator:
         self.prose(note, 30)
         note.add("")
         note.add("Action items:")
-        for p in crew:
-            due = self.due(day)
-            note.item(f"* {p.first} - {self.rng.choice(TASKS)} by "
-                      f"{MONTHS[due.month - 1]} {due.day}", p)
+        self.items_by(note, crew, day, lambda p: f"* {p.first} -")
 
     def transcript(self, note: Note, day: dt.date) -> None:
         people = self.people(3)
@@ -351,10 +355,7 @@ class Generator:
             note.add(f"[00:{k * 3 + 1:02d}] {people[k % 3].name}: {sentence}")
         note.add("")
         note.add("Action items:")
-        for p in people[:2]:
-            due = self.due(day)
-            note.item(f"- {p.name} to {self.rng.choice(TASKS)} by "
-                      f"{MONTHS[due.month - 1]} {due.day}", p)
+        self.items_by(note, people[:2], day, lambda p: f"- {p.name} to")
 
     def minutes(self, note: Note, day: dt.date) -> None:
         people = self.people(4)
@@ -379,10 +380,7 @@ class Generator:
         note.add("")
         note.add("## Actions")
         note.add("")
-        for p in people[:3]:
-            due = self.due(day)
-            note.item(f"- ACTION: {p.initials} to {self.rng.choice(TASKS)} by "
-                      f"{MONTHS[due.month - 1]} {due.day}", p)
+        self.items_by(note, people[:3], day, lambda p: f"- ACTION: {p.initials} to")
 
     def obsidian(self, note: Note, day: dt.date) -> None:
         people = self.people(3)
