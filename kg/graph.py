@@ -17,7 +17,7 @@ import networkx as nx
 
 from . import vocab as V
 from .errors import GraphFileError
-from .extract.facts import NoteFacts, Ref
+from .extract.facts import DECLARED, NoteFacts, Ref
 from .resolve import Resolver, clean_person
 
 SCHEMA_VERSION = 1
@@ -42,7 +42,7 @@ class GraphBuilder:
         if src == dst:
             return
         ev = {"source": note.source, "line": line, "text": note.lines.get(line, ""),
-              "date": note.date}
+              "date": note.meeting_at(line).date}
         self.edges[(src, rel, dst)][(note.source, line)] = ev
         for nid in (src, dst):
             self.mention_lines[nid].add((note.source, line))
@@ -67,16 +67,24 @@ def build_graph(notes: list[NoteFacts], resolver: Resolver, meta: dict) -> nx.Mu
     """Resolve every note's facts and assemble the graph."""
     b = GraphBuilder()
     for note in sorted(notes, key=lambda n: n.source):
-        meeting = b.node(V.MEETING, note.source, title=note.title, date=note.date,
-                         source=note.source, **({"location": note.location}
-                                                if note.location else {}))
-        b.nodes[meeting]["name"] = note.title
+        meetings = {}
+        for part in note.parts():
+            nid = b.node(V.MEETING, part.key, title=part.title, date=part.date,
+                         source=note.source, **({"location": part.location}
+                                                if part.location else {}))
+            b.nodes[nid]["name"] = part.title
+            meetings[part.key] = nid
 
-        resolve = _resolver_for(b, resolver, note, meeting)
+        resolve = _resolver_for(b, resolver, note, meetings)
+        for written, full in sorted(note.aliases.items()):
+            pid = resolve(Ref(V.PERSON, full, DECLARED))
+            if pid and b.nodes[pid]["label"] == V.PERSON:
+                b.aliases[pid].add(written)  # a handle or initials the roster gave
 
         for ref, line in note.mentions:
             nid = resolve(ref)
-            if nid and nid != meeting:
+            meeting = meetings[note.meeting_at(line).key]
+            if nid and nid != meeting and b.nodes[nid]["label"] != V.MEETING:
                 b.edge(meeting, V.MENTIONS, nid, note, line)
         for fact in note.facts:
             s, o = resolve(fact.subj), resolve(fact.obj)
@@ -86,19 +94,21 @@ def build_graph(notes: list[NoteFacts], resolver: Resolver, meta: dict) -> nx.Mu
             iid = V.item_id(note.source, item.line)
             b.nodes[iid] = {"label": V.ACTION_ITEM, "name": item.text, "text": item.text,
                             "due": item.due, "status": item.status, "source": note.source,
-                            "line": item.line}
-            for owner in item.owners:
-                pid = resolve(owner)
-                if pid and b.nodes[pid]["label"] == V.PERSON:
-                    b.edge(pid, V.OWNS, iid, note, item.line)
-            for target in item.targets:
-                tid = resolve(target)
-                if tid and V.allowed(V.TIED_TO, V.ACTION_ITEM, b.nodes[tid]["label"]):
-                    b.edge(iid, V.TIED_TO, tid, note, item.line)
+                            "line": item.line, **({"ref": item.ref} if item.ref else {})}
+            for line in (item.line, *item.also):
+                for owner in item.owners:
+                    oid = resolve(owner)
+                    if oid and V.allowed(V.OWNS, b.nodes[oid]["label"], V.ACTION_ITEM):
+                        b.edge(oid, V.OWNS, iid, note, line)
+                for target in item.targets:
+                    tid = resolve(target)
+                    if tid and V.allowed(V.TIED_TO, V.ACTION_ITEM, b.nodes[tid]["label"]):
+                        b.edge(iid, V.TIED_TO, tid, note, line)
     return b.graph(meta)
 
 
-def _resolver_for(b: GraphBuilder, resolver: Resolver, note: NoteFacts, meeting: str):
+def _resolver_for(b: GraphBuilder, resolver: Resolver, note: NoteFacts,
+                  meetings: dict[str, str]):
     """A function mapping a Ref written in `note` to a node id (or None)."""
     # A note repeats the same names line after line; resolve each Ref once per note.
     cache: dict[Ref, str | None] = {}
@@ -110,7 +120,7 @@ def _resolver_for(b: GraphBuilder, resolver: Resolver, note: NoteFacts, meeting:
 
     def _resolve(ref: Ref) -> str | None:
         if ref.label == V.MEETING:
-            return meeting
+            return meetings.get(ref.text)
         hit = resolver.entity(ref, note)
         if hit is None:
             return None

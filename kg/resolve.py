@@ -16,15 +16,15 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from . import vocab as V
 from .errors import AliasFileError
-from .extract.facts import CUE, DECLARED, NAME, NoteFacts, Ref
+from .extract.facts import CUE, DECLARED, GUESS, NAME, NoteFacts, Ref
 from .extract.lexicon import load
+from .extract.roster import ShortFormIndex
 
 #: Priority between labels an equally strong cue could give one name.
 _TYPE_ORDER = (V.CUSTOMER, V.TEAM, V.PRODUCT, V.ROLE)
@@ -73,6 +73,9 @@ class Resolver:
     warnings: list[str] = field(default_factory=list)
     _forced: dict[str, str] = field(default_factory=dict)
     _declared_cache: dict[str, set[str]] = field(default_factory=dict)
+    _alias_cache: dict[str, dict[str, str]] = field(default_factory=dict)
+    _single_cache: dict[str, set[str]] = field(default_factory=dict)
+    _warned: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.first_names = load().first_names
@@ -108,10 +111,12 @@ class Resolver:
             if ref.strength >= CUE or (words[0] in self.first_names and len(words) == 2):
                 forms[V.fold(text)][text] += 1
                 strength[V.fold(text)] = max(strength.get(V.fold(text), 0), ref.strength)
-        sure = [k for k in forms if strength.get(k, 1000) >= CUE]
+        sure = {k for k in forms if strength.get(k, 1000) >= CUE}
+        sure_prefixes = {p for k in sure for p in _word_prefixes(k)}
         for key in [k for k in forms if strength.get(k, 1000) < CUE]:
-            # A guessed name that is part of a surer one ("Mary Anne" of "Mary Anne Smith").
-            if any(s.startswith(key + " ") or key.startswith(s + " ") for s in sure):
+            # A guessed name that is part of a surer one ("Mary Anne" of "Mary Anne Smith"),
+            # or a surer one plus a word ("Emily Watson Updates"). Linear: prefixes are indexed.
+            if key in sure_prefixes or any(p in sure for p in _word_prefixes(key)):
                 del forms[key]
         for key, counter in forms.items():
             # Prefer the spelling with accents, then the most frequent, then the first.
@@ -132,6 +137,10 @@ class Resolver:
         words = text.split()
         if ref.label == NAME and len(words) < 2:
             return None
+        if len(words) == 1 and key in self._declared_single(note):
+            # A roster that lists "JP" or "pnkfelix" declares that person by that name.
+            found = self._short_form(text, note)
+            return text if found is _NOBODY else found
         if len(words) >= 2:
             if ref.strength < DECLARED:
                 # Prose runs can overshoot ("Emily Watson Updates") or stop short
@@ -146,9 +155,9 @@ class Resolver:
         found = self._short_form(text, note)
         if found is not _NOBODY:
             return found  # a person, or None when several fit
-        if ref.strength >= DECLARED and (text in self.first_names or text[:1].isupper()) \
-                and not text.isupper():
-            return text  # a person only ever written by one name
+        if ref.strength >= DECLARED and not text.isupper() and (
+                text[:1].isupper() or _HANDLE.match(text)):
+            return text  # a person only ever written by one name ("Quinn", "pnkfelix")
         return None
 
     def _known_extension(self, key: str) -> str | None:
@@ -163,8 +172,9 @@ class Resolver:
 
         Returns the person, None when several people fit, or _NOBODY when none does.
         """
-        if text in note.initials:
-            return self.persons.get(V.fold(note.initials[text]), note.initials[text])
+        declared = self._aliases_of(note).get(V.fold(text))
+        if declared:
+            return self.persons.get(V.fold(declared), declared)
         forbidden = {V.fold(x) for x in self.aliases.never.get(V.fold(text), [])}
         everyone = {p for p in self._short_index.candidates(text) if V.fold(p) not in forbidden}
         local = everyone & self._declared(note)
@@ -173,10 +183,37 @@ class Resolver:
             if len(hits) == 1:
                 return next(iter(hits))
             if len(hits) > 1:
-                self.warnings.append(f"{note.source}: {text!r} could be "
-                                     f"{' or '.join(sorted(hits))}; linked to neither")
+                self._ambiguous(note, text, hits)
                 return None
         return _NOBODY
+
+    def _ambiguous(self, note: NoteFacts, text: str, hits: set[str]) -> None:
+        """One warning per name and note, naming a few of the people it could be."""
+        key = (note.source, text)
+        if key in self._warned:
+            return
+        self._warned.add(key)
+        shown = sorted(hits)[:_MAX_SHOWN]
+        more = f" (and {len(hits) - len(shown)} more)" if len(hits) > len(shown) else ""
+        self.warnings.append(f"{note.source}: {text!r} could be {' or '.join(shown)}{more}; "
+                             "linked to none of them")
+
+    def _aliases_of(self, note: NoteFacts) -> dict[str, str]:
+        """The note's own short forms ("TF", "praman") by their folded form."""
+        cached = self._alias_cache.get(note.source)
+        if cached is None:
+            cached = {V.fold(k.lstrip("@")): v for k, v in note.aliases.items()}
+            self._alias_cache[note.source] = cached
+        return cached
+
+    def _declared_single(self, note: NoteFacts) -> set[str]:
+        """One-word names a roster of the note lists ("JP", "CRob", "pnkfelix")."""
+        cached = self._single_cache.get(note.source)
+        if cached is None:
+            cached = {V.fold(clean_person(r.text)) for r in note.people
+                      if len(r.text.split()) == 1}
+            self._single_cache[note.source] = cached
+        return cached
 
     def _declared(self, note: NoteFacts) -> set[str]:
         """The known people a note declares (attendees, hosts), by canonical name."""
@@ -194,6 +231,7 @@ class Resolver:
         for note in self.notes:
             refs = [r for r, _ in note.mentions] + [x for f in note.facts for x in (f.subj, f.obj)]
             refs += [t for item in note.items for t in item.targets]
+            refs += [o for item in note.items for o in item.owners if o.label != V.PERSON]
             for ref in refs:
                 if ref.label in _TYPE_ORDER:
                     key = _entity_key(ref.label, ref.text)
@@ -205,7 +243,7 @@ class Resolver:
     def entity(self, ref: Ref, note: NoteFacts) -> tuple[str, str] | None:
         """The (label, name) node a Ref names, or None when it names nothing known."""
         if ref.label in V.KEYED_LABELS:
-            return ref.label, ref.text
+            return ref.label, note.key_aliases.get(ref.text, ref.text)
         if ref.label == V.MEETING:
             return V.MEETING, ref.text
         if ref.label == V.PERSON:
@@ -220,8 +258,8 @@ class Resolver:
         if typed is None:
             return None
         strength, label, name = typed
-        if ref.label == NAME and strength < CUE:
-            return None
+        if (ref.label == NAME or ref.strength == GUESS and label == V.CUSTOMER) and strength < CUE:
+            return None  # a bare name, or "at Berlin", is a customer only if a cue says so
         return label, _display(label, name)
 
 
@@ -236,38 +274,18 @@ def clean_person(text: str) -> str:
     return " ".join(text.split())
 
 
+_MAX_SHOWN = 5
+_HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,}$")
+
+
+def _word_prefixes(key: str) -> list[str]:
+    """"mary anne smith" -> ["mary", "mary anne"]: the shorter names it extends."""
+    words = key.split(" ")
+    return [" ".join(words[:i]) for i in range(1, len(words))]
+
+
 _WIKI_BRACKETS = re.compile(r"^\[\[|\]\]$")
 _POSSESSIVE = re.compile(r"['’]s?$")
-
-
-class ShortFormIndex:
-    """Which people a short form can mean: a first name or surname, initials, a handle.
-
-    >>> ShortFormIndex(["Kwame Mensah"]).candidates("kmensah")
-    {'Kwame Mensah'}
-    """
-
-    def __init__(self, people: Iterable[str]):
-        self._index: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for full in people:
-            words = full.split()
-            folded = [V.fold(w) for w in words]
-            for w in {folded[0], folded[-1]}:
-                self._index[("word", w)].add(full)
-            self._index[("initials", "".join(w[0] for w in words if w[:1].isupper()))].add(full)
-            if len(words) >= 2:
-                first, last = folded[0], folded[-1]
-                for handle in (first[0] + last, first + last[0], first + last):
-                    self._index[("handle", handle)].add(full)
-
-    def candidates(self, short: str) -> set[str]:
-        s = V.fold(short)
-        found = set(self._index.get(("word", s), ()))
-        if short.isupper() and 2 <= len(short) <= 3:
-            found |= self._index.get(("initials", short), set())
-        if short.islower():
-            found |= self._index.get(("handle", s), set())
-        return found
 
 
 def _accents(text: str) -> int:

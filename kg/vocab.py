@@ -50,7 +50,7 @@ RELATIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     HOSTED: (frozenset({PERSON}), frozenset({MEETING})),
     LEADS: (frozenset({PERSON}), frozenset({TEAM})),
     MEMBER_OF: (frozenset({PERSON}), frozenset({TEAM})),
-    OWNS: (frozenset({PERSON}), frozenset({ACTION_ITEM, TICKET, INCIDENT})),
+    OWNS: (frozenset({PERSON, TEAM}), frozenset({ACTION_ITEM, TICKET, INCIDENT})),
     TIED_TO: (frozenset({ACTION_ITEM}), frozenset({TICKET, INCIDENT, PRODUCT, CUSTOMER})),
     RAISED_CONCERN_ABOUT: (frozenset({PERSON}), frozenset(ENTITY_LABELS)),
     PROMOTED_TO: (frozenset({PERSON}), frozenset({ROLE})),

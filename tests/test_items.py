@@ -2,10 +2,16 @@ import datetime as dt
 
 import pytest
 
-from kg.extract.items import parse_item
+from kg.extract.items import ItemParser
 from kg.extract.lexicon import load
+from kg.extract.names import Names
 
 REF = dt.date(2024, 10, 1)
+PARSER = ItemParser(load(), Names(load()))
+
+
+def parse_item(text, ref, _lex=None):
+    return PARSER.parse(text, ref)
 
 
 @pytest.mark.parametrize("line, text, owners, due", [

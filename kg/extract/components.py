@@ -11,6 +11,7 @@ Both are rule-based and read their patterns from `pipelines/`, so they run on
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from bisect import bisect_left
@@ -36,10 +37,18 @@ _FILLERS = {
 }
 _NEGATIONS = {"not", "n't", "no", "never", "longer", "without", "nothing"}
 _FIRST_PERSON = {"i", "i'm", "im", "my", "we", "we're", "our", "me", "'m"}
-_HANDLE = re.compile(r"(?<![\w@])@(?P<h>[A-Za-z][\w.'-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w'-]+)?)")
+_HANDLE = re.compile(
+    r"(?<![\w@/])@(?P<h>[A-Za-z][\w.'-]*[A-Za-z0-9](?:[ \t]+[A-Z](?:[\w'-]+)?\b)?)")
 _WIKILINK = re.compile(r"\[\[(?P<h>[^\[\]|#\n]{1,80})(?:[|#][^\[\]\n]*)?\]\]")
 _CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$|^[A-Z][a-z]+[A-Z]{2,}$")
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*$")
+#: Calendar words are capitalised but never names ("March", "Friday", "Today").
+_CALENDAR = frozenset(
+    [n for n in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name,
+                 *calendar.day_abbr) if n] + ["Sept", "Today", "Tomorrow", "Yesterday", "Tonight"])
+#: Tokens after which a word opens a sentence, so its capital says nothing.
+_OPENERS = frozenset({".", "!", "?", ":", ";", "—", "–", "-", "(", "[", "\"", "“", "‘", "'", "*",
+                      "•", ">", "|"})
 
 if not Doc.has_extension("kg_facts"):
     Doc.set_extension("kg_facts", default=None)
@@ -67,7 +76,11 @@ class MentionTagger:
         self.incident_prefixes = (frozenset(p.upper() for p in incident_prefixes)
                                   if incident_prefixes else lex.keys.incident_prefixes)
         self.first_names = lex.first_names
-        self.not_names = frozenset(lex.lexicon["not_names"])
+        self.not_names = frozenset(lex.lexicon["acronyms"]) | _CALENDAR
+        self.common = lex.common_words | frozenset(
+            w.casefold() for w in lex.lexicon["structure_words"])
+        self.not_handles = frozenset(w.casefold() for w in lex.lexicon["group_owner_words"]) | {
+            w.casefold() for w in _CALENDAR}
         self.leading_words = frozenset(w.casefold() for w in lex.lexicon["team_stop_words"])
         self.matcher = Matcher(nlp.vocab)
         suffixes = lex.lexicon["company_suffixes"]
@@ -108,6 +121,8 @@ class MentionTagger:
         for rx, label in ((_HANDLE, PERSON), (_WIKILINK, NAME)):
             for m in rx.finditer(text):
                 handle = m.group("h").strip()
+                if rx is _HANDLE and handle.split()[0].casefold() in self.not_handles:
+                    continue  # "@all" is a group, "@November 22" a Notion date
                 add(doc.char_span(m.start(), m.end(), alignment_mode="expand"), label,
                     ("@" if rx is _HANDLE else "[[") + handle)
         matched = [Span(doc, w.start + s, w.start + e, label=lab)
@@ -163,11 +178,28 @@ class MentionTagger:
         return span.doc[start:span.end] if start < span.end else None
 
     def _names(self, doc: Doc, words: list[str], add, taken: set[int]) -> None:
-        """Capitalised runs: a person when they start with a given name, else a Name."""
+        """Capitalised runs: a person when they start with a given name, else a Name.
+
+        A sentence's first word is capitalised anyway: when it is also a common
+        word ("Will sync …", "Once 4.1 lands") it opens no name, unless the note
+        declares someone by it or it is a given name followed by a surname.
+        """
+        declared = doc.user_data.get("kg_declared") or frozenset()
         cap = [_capitalised(w) and w not in self.not_names for w in words]
-        i, n = 0, len(words)
+        n = len(words)
+        alone = [False] * n  # a sentence's common first word: a Name of its own at most
+        for i in range(n):
+            if cap[i] and (i == 0 or words[i - 1] in _OPENERS or "\n" in words[i - 1]) \
+                    and words[i].casefold() in self.common and words[i] not in declared \
+                    and not (words[i] in self.first_names and i + 1 < n and cap[i + 1]):
+                alone[i] = True
+        i = 0
         while i < n:
             if i in taken or not cap[i]:
+                i += 1
+                continue
+            if alone[i]:
+                add(doc[i:i + 1], NAME)  # "Umbrella saw errors" may still name a customer
                 i += 1
                 continue
             j = i + 1
@@ -244,6 +276,11 @@ class Arg:
     span: int | None = None  # index into doc.spans["kg"]
     text: str | None = None  # a role phrase (promotions)
     fallback: str | None = None  # "speaker" or "note_incident"
+    weak: bool = False  # the cue alone does not type a bare name ("INC-7 at Berlin")
+
+
+def _clause_break(tokens) -> bool:
+    return any(t.text in (",", ";", ":", "—", "–", "(", ")") for t in tokens)
 
 
 class RelationMatcher:
@@ -252,6 +289,7 @@ class RelationMatcher:
     def __init__(self, nlp: Language, lex: Lexicon):
         self.rules = lex.relation_rules
         self.role_stops = frozenset(lex.lexicon["role_stop_words"])
+        self.hedges = frozenset(lex.lexicon["hedge_words"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rules_by_cue: dict[str, list[dict]] = {}
         for rule in self.rules:
@@ -290,6 +328,12 @@ class RelationMatcher:
                 return None
         elif any(w in _NEGATIONS for w in before[-3:]):
             return None
+        # A capitalised "May" inside a sentence is the month, not a hedge.
+        hedges = [t.lower_ for t in doc[sent.start:cue.start]
+                  if t.i == sent.start or not t.text[:1].isupper()]
+        if not rule.get("hedged_ok") and (
+                any(w in self.hedges for w in hedges) or sent[-1].text == "?"):
+            return None  # "could be promoted to", "if … we promote", "proposed: X leads Y"
         subj = self._pick(rule["subject"], doc, cue, spans, sent)
         obj = self._pick(rule["object"], doc, cue, spans, sent)
         if subj is None or obj is None:
@@ -311,8 +355,9 @@ class RelationMatcher:
             cands = [(i, s) for i, s in spans
                      if s.end <= cue.start and s.label_ in fill
                      and not (person and s._.kg_possessive)]
-            if cands and cue.start - cands[-1][1].end <= gap:
-                return Arg(span=cands[-1][0])
+            if cands and cue.start - cands[-1][1].end <= gap and not (
+                    spec.get("same_clause") and _clause_break(doc[cands[-1][1].end:cue.start])):
+                return Arg(span=cands[-1][0], weak=spec.get("weak", False))
             if spec.get("speaker_fallback"):
                 words = {t.lower_ for t in doc[sent.start:cue.end]}
                 # "I'm worried about X", or a speaker's "Worried about X" with no subject.
@@ -323,9 +368,11 @@ class RelationMatcher:
                  if s.start >= cue.end and s.end <= sent.end and s.label_ in fill]
         if not cands or cands[0][1].start - cue.end > gap:
             return Arg(fallback="note_incident") if spec.get("note_incident_fallback") else None
+        if spec.get("same_clause") and _clause_break(doc[cue.end:cands[0][1].start]):
+            return None
         if spec.get("many"):
             return [Arg(span=i) for i, _ in cands]
-        return Arg(span=cands[0][0])
+        return Arg(span=cands[0][0], weak=spec.get("weak", False))
 
     def _role(self, doc: Doc, cue: Span, sent: Span, capitalized: bool) -> Arg | None:
         """The role after a promotion cue: "Senior SRE", "staff engineer".

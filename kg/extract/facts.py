@@ -1,12 +1,13 @@
 """What extraction hands to resolution: mentions and facts, each with its line.
 
-These are plain, picklable records so that extraction can run in worker
+These are plain records of plain values, so that extraction can run in worker
 processes and be cached per file. Nothing here is resolved yet: a `Ref` is a
 name as written ("Emily", "TF", "@kwame"), with the label the text suggests.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 #: A capitalised name whose label is not yet known; resolution types it or drops it.
@@ -39,6 +40,19 @@ class Item:
     due: str | None
     status: str
     targets: list[Ref]
+    ref: str | None = None  # the note's own id for the action ("AI-7", "14.3")
+    also: list[int] = field(default_factory=list)  # other lines that state the same action
+
+
+@dataclass(frozen=True)
+class MeetingPart:
+    """One meeting a file records: most files hold one, a running notes file several."""
+
+    key: str  # the Meeting node's key: the source, or "source#date" for a dated section
+    title: str
+    date: str | None
+    line: int  # first line of its part of the file
+    location: str | None = None
 
 
 @dataclass
@@ -50,9 +64,20 @@ class NoteFacts:
     date: str | None
     location: str | None = None
     people: list[Ref] = field(default_factory=list)  # declared in this note
-    initials: dict[str, str] = field(default_factory=dict)  # "TF" -> "Tomás Ferreira"
+    aliases: dict[str, str] = field(default_factory=dict)  # "TF", "praman" -> declared full name
+    key_aliases: dict[str, str] = field(default_factory=dict)  # "#12" -> "acme/web#12"
+    meetings: list[MeetingPart] = field(default_factory=list)  # empty: one, the whole file
     mentions: list[tuple[Ref, int]] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     lines: dict[int, str] = field(default_factory=dict)  # evidence text per line
     warnings: list[str] = field(default_factory=list)
+
+    def parts(self) -> list[MeetingPart]:
+        """The meetings of this file, in order; one covering the file when it has no sections."""
+        return self.meetings or [MeetingPart(self.source, self.title, self.date, 1, self.location)]
+
+    def meeting_at(self, line: int) -> MeetingPart:
+        parts = self.parts()
+        k = bisect_right([p.line for p in parts], line) - 1
+        return parts[max(k, 0)]

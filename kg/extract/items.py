@@ -1,144 +1,237 @@
 """Action items: who does what by when, in the shapes people write them.
 
-`Name: text — due D`, `Name to text by D`, `Name - text by D`,
-`text @Name (due D)`, `text — Name — D`, `ACTION: XX to text by D`,
-`- [ ] text 📅 2024-11-01`, and table rows read by their headers.
+`Name: text — due D`, `Name to text by D`, `Name - text by D`, `text @Name (due D)`,
+`text — Name — D`, `ACTION: XX to text by D`, `ACTION ALL: text`, `**ACTION 14.3:** text`,
+`AI-7: text`, `#action text`, `Anya, Kofi, ideally Piet, will text`,
+`One of a, b and/or c should text`, `Staff (Jenn/Jory) to text`, `X and Y have this action`,
+`… , Omar will text`, `- [ ] text 📅 2024-11-01` (`✅ 2024-11-03` is when it was done).
+
+One owner slot decides: the words before a connector ("to", "will", ":", "—")
+are owners only when every part of them is a person's or a group's name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .dates import find_dates
-from .lexicon import Lexicon, norm_key
+from .lexicon import Lexicon
+from .names import Names
+from .roster import Roster
 
-_NAME_WORD = r"(?:[A-ZÀ-Þ][\w'’.-]*|(?:de|da|del|van|von|der|la|le|di|du|bin|al|dos))"
-_NAME = rf"@?[A-ZÀ-Þ][\w'’.-]*(?:\s+{_NAME_WORD}){{0,3}}"
-_NAMES = rf"(?P<names>{_NAME}(?:\s*(?:,|&|/|\+|\band\b)\s*{_NAME})*)"
-_LEAD = re.compile(
-    rf"^{_NAMES}\s*(?:(?P<conn>:|—|–|-{{1,2}}|\bto\b|\bwill\b|\bshould\b|\bmust\b|\bshall\b"
-    rf"|\bneeds? to\b|\bis going to\b|\bagreed to\b|\bto\s+own\b|\bowns\b)\s*)(?P<rest>.+)$")
+_LABEL = re.compile(
+    r"^\s*(?P<p>(?:action(?:\s+items?|\s+points?)?|a\.?i\.?|a\.?p\.?|todo|to\s?do|tasks?"
+    r"|follow[- ]?ups?|next\s+steps?)s?)\b(?P<id>[\s#-]*\d[\d.]*)?(?P<who>(?:\s+[^\s:]+){0,3}?)"
+    r"\s*(?::|\s[-–—]\s)\s*(?P<rest>.*)$", re.IGNORECASE)
+_TAGGED = re.compile(r"^\s*(?:\[(?:action|todo|ai)\]|#action\b)\s*(?P<rest>.*)$", re.IGNORECASE)
+_ID_PREFIX = re.compile(
+    r"^\s*(?P<id>(?:AI|AP|A)-?\d+(?:\.\d+)*|\d+(?:\.\d+)+)\s*[:.)-]\s+(?P<rest>.*)$")
+_CONNECTOR = re.compile(
+    r"\s*(?P<c>:|—|–|-{1,2}(?=\s)|\b(?:to|will|should|must|shall|needs?\s+to|is\s+going\s+to"
+    r"|are\s+going\s+to|agreed\s+to|to\s+own|owns"
+    r"|ha(?:s|ve)\s+(?:an\s+|the\s+|this\s+)?action(?:\s+items?)?(?:\s+to)?)\b|['’]ll\b)\s*",
+    re.IGNORECASE)
+_HAS_ACTION = re.compile(r"ha(?:s|ve)\s+(?:an\s+|the\s+|this\s+)?action", re.IGNORECASE)
 _OWNER_TAG = re.compile(
     r"[(\[]\s*(?:owner|owners|assignee|who|dri)\s*[:=]\s*(?P<names>[^)\]]+)[)\]]"
     r"|\b(?:owner|owners|assignee|dri)\s*[:=]\s*(?P<names2>[^,;()\[\]]+?)"
     r"(?=\s*(?:[,;()\[\]]|$|—|–| - ))",
     re.IGNORECASE)
-_AT_NAME = re.compile(r"(?<![\w@])@(?P<h>[A-Za-z][\w.'-]*[A-Za-z0-9](?:\s+[A-Z][\w'-]+)?)")
+_AT_NAME = re.compile(r"(?<![\w@/])@(?P<h>[A-Za-z][\w.'-]*[A-Za-z0-9](?:\s+[A-Z](?:[\w'-]+)?\b)?)")
 _WIKI = re.compile(r"\[\[(?P<h>[^\[\]|#]{1,80})(?:[|#][^\[\]]*)?\]\]")
-_ASSIGNED = re.compile(rf"\b(?:assigned to|owned by)\s+(?P<names>{_NAME})")
+_ASSIGNED = re.compile(r"\b(?:assigned to|owned by)\s+(?P<names>@?[A-Z][\w'’.-]*"
+                       r"(?:\s+[A-Z][\w'’.-]*){0,2})")
+_MID_OWNER = re.compile(r"(?:[,;]\s+|\b(?:then|so)\s+)(?P<n>@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)"
+                        r"\s+(?:will|to|is going to|['’]ll)\s+(?=[a-z])")
 _DUE_CUE = re.compile(
     r"(?:\b(?:due(?:\s+date)?|by|before|deadline|until|eta|target|no later than|on)\b|📅|⏳|🗓️?)"
     r"\s*[:=]?\s*$", re.IGNORECASE)
 _SEGMENT = re.compile(r"\s+(?:—|–|-{1,2}|\|)\s+")
+_DONE_DATE = re.compile(r"✅\s*\d{4}-\d{2}-\d{2}")
 _DONE_MARK = re.compile(r"✅|✔️?|☑️?|\[(?:done|DONE|Done)\]|\((?:done|DONE|Done)\)|^~~.*~~$")
 _TRAIL = " \t-–—:;,.|"
 _LEFTOVER_CONNECTOR = re.compile(r"^\s*(?:will|to|should|must|shall|needs? to|[:—–-])\s+",
                                  re.IGNORECASE)
+_TRAILING_JUNK = re.compile(r"(?:[\s.,;:)\]]+|(?:📅|⏳|🗓️?).*$)")
+_GROUP_PAREN = re.compile(r"^(?P<group>[^()]+?)\s*\((?P<names>[^()]+)\)$")
 
 
 @dataclass
 class ParsedItem:
     text: str
-    owners: list[str]
+    owners: list[str]  # people as written ("Emily", "@kwame", "TF")
     due: str | None
     done: bool
     has_due_text: bool = False
+    groups: list[str] = field(default_factory=list)  # groups as written ("ALL", "Storage team")
+    ref: str | None = None  # the note's own id for the action ("14.3", "AI-7")
+    labelled: bool = False  # written with an action label ("ACTION:", "AI-7:", "#action")
+    assigned: bool = False  # an owner was assigned in a strong form (not just a trailing name)
 
 
-def split_names(text: str, lex: Lexicon) -> list[str]:
-    """Split "Emily, Tom and Nina" into names, keeping only name-like parts."""
-    parts = re.split(r"\s*(?:,|;|&|/|\+|\band\b)\s*", text)
-    return [p for p in (_clean_name(p) for p in parts) if p and looks_like_name(p, lex)]
+class ItemParser:
+    def __init__(self, lex: Lexicon, names: Names):
+        self.lex = lex
+        self.names = names
 
+    def parse(self, text: str, ref: dt.date | None, roster: Roster | None = None,
+              strict: bool = False) -> ParsedItem:
+        """Split an action-item line into its text, owners, due date and state.
 
-def _clean_name(text: str) -> str:
-    text = re.sub(r"\([^)]*\)", "", text)
-    text = text.strip().strip("*_`").strip()
-    text = re.sub(r"^\[\[|\]\]$", "", text)
-    return text.strip(" .:;,-")
+        `strict` is for lines that are not in an action section: only strong
+        owner forms count there (`X to …`, `@X`, `owner: X`), not `X: …` (a
+        speaker) or a trailing name.
+        """
+        roster = roster or Roster()
+        text = _DONE_DATE.sub("✅", text)
+        done = bool(_DONE_MARK.search(text))
+        text = _DONE_MARK.sub("", text).strip()
+        item = ParsedItem(text="", owners=[], due=None, done=done)
+        text = self._prefix(text, item, roster)
+        for m in _OWNER_TAG.finditer(text):
+            self._add_owners(item, m.group("names") or m.group("names2") or "", roster)
+            item.assigned = True
+        text = _OWNER_TAG.sub("", text)
+        text = self._lead(text, item, roster, strict)
+        for rx in (_AT_NAME, _WIKI):
+            for m in rx.finditer(text):
+                handle = m.group("h").strip()
+                if rx is _WIKI and (_TRAILING_JUNK.sub("", text[m.end():]) or not
+                                    self.names.person_name(handle)):
+                    continue  # a [[Name]] inside the text is a mention, not the owner
+                if rx is _AT_NAME and self.names.group_name(handle):
+                    item.groups.append("@" + handle)
+                else:
+                    item.owners.append(("@" if rx is _AT_NAME else "") + handle)
+                item.assigned = True
+                text = text.replace(m.group(0), " ", 1)
+        if item.owners or item.groups:
+            # "@sam will update the runbook": the owner is gone, so is the connector.
+            text = _LEFTOVER_CONNECTOR.sub("", text)
+        for m in _ASSIGNED.finditer(text):
+            if self._add_owners(item, m.group("names"), roster):
+                item.assigned = True
+        text = _ASSIGNED.sub("", text) if item.assigned else text
+        due, text, has_due = _due(text, ref)
+        item.due, item.has_due_text = due, has_due
+        if not strict:
+            text = self._segments(text, item, roster)
+        if not (item.owners or item.groups):
+            mid = _MID_OWNER.search(text)
+            if mid and self._owner_like(mid.group("n"), roster):
+                item.owners.append(mid.group("n"))
+                item.assigned = True
+        text = re.sub(r"\s+", " ", text).strip(_TRAIL)
+        item.text = re.sub(r"\(\s*\)", "", text).strip(_TRAIL)
+        item.owners = _dedupe(item.owners)
+        item.groups = _dedupe(item.groups)
+        return item
 
+    # -- the parts of a line -----------------------------------------------------
+    def _prefix(self, text: str, item: ParsedItem, roster: Roster) -> str:
+        """"ACTION:", "ACTION ALL:", "ACTION BW:", "**ACTION 14.3:**", "AI-7:", "#action"."""
+        m = _TAGGED.match(text)
+        if m:
+            item.labelled, text = True, m.group("rest")
+        m = _LABEL.match(text)
+        if m:
+            who = (m.group("who") or "").strip()
+            if who and not self._add_owners(item, who, roster):
+                return text  # "Action plan for Q3: …" is not a label
+            item.labelled = True
+            item.assigned = item.assigned or bool(who)
+            ident = (m.group("id") or "").strip(" #-")
+            item.ref = ident or None
+            text = m.group("rest")
+        m = _ID_PREFIX.match(text)
+        if m:
+            item.ref, item.labelled, text = m.group("id"), True, m.group("rest")
+        return text
 
-def looks_like_name(text: str, lex: Lexicon) -> bool:
-    """A person's name as written: "Emily Watson", "Emily", "TF", "@kwame"."""
-    if text.startswith("@"):
-        return len(text) > 1
-    words = text.split()
-    if not 1 <= len(words) <= 4:
-        return False
-    if len(words) == 1 and re.fullmatch(r"[A-Z]{2,3}", words[0]):
-        return True
-    not_names = lex.lexicon["not_names"]
-    if words[0] in not_names:
-        return False
-    return all(re.fullmatch(_NAME_WORD, w) for w in words) and not any(
-        ch.isdigit() for ch in text)
+    def _lead(self, text: str, item: ParsedItem, roster: Roster, strict: bool) -> str:
+        """"Emily, Tom and Nina to …", "Anya, Kofi, ideally Piet, will …", "X has this action"."""
+        for m in _CONNECTOR.finditer(text, 0, min(len(text), 120)):
+            head = text[:m.start()]
+            if not head.strip():
+                continue
+            conn = m.group("c").casefold()
+            if strict and conn in (":", "—", "–", "-", "--"):
+                continue
+            if conn in ("-", "--") and " - " not in text[: m.end() + 1]:
+                continue
+            if self._add_owners(item, head, roster):
+                item.assigned = True
+                if _HAS_ACTION.match(conn) or self._qualified(head):
+                    # "Tobie and Chris have this action", "One of a, b or c should check":
+                    # the owner phrase says more than who, so the line stays whole.
+                    return text
+                return text[m.end():]
+            if len(head.split()) > 8:
+                break
+        return text
 
-
-def parse_item(text: str, ref: dt.date | None, lex: Lexicon,
-               speaker: str | None = None) -> ParsedItem:
-    """Split an action-item line into its text, owners, due date and state."""
-    done = bool(_DONE_MARK.search(text))
-    text = _DONE_MARK.sub("", text).strip()
-    text = _strip_prefix(text, lex)
-    owners: list[str] = []
-    for m in _OWNER_TAG.finditer(text):
-        owners += split_names(m.group("names") or m.group("names2") or "", lex)
-    text = _OWNER_TAG.sub("", text)
-    lead = _LEAD.match(text)
-    if lead and (lead.group("conn") != "-" or " - " in text[: lead.end("names") + 3]):
-        names = split_names(lead.group("names"), lex)
-        if names and _whole(lead.group("names"), names):
-            owners += names
-            text = lead.group("rest")
-    for rx in (_AT_NAME, _WIKI):
-        for m in rx.finditer(text):
-            owners.append(("@" if rx is _AT_NAME else "") + m.group("h"))
-        text = rx.sub("", text)
-    if owners:
-        # "@sam will update the runbook": the owner is gone, so is the connector.
-        text = _LEFTOVER_CONNECTOR.sub("", text)
-    for m in _ASSIGNED.finditer(text):
-        owners += split_names(m.group("names"), lex)
-    text = _ASSIGNED.sub("", text)
-    due, text, has_due = _due(text, ref)
-    segments = _SEGMENT.split(text)
-    if len(segments) > 1:
-        kept = []
-        for seg in segments:
-            names = split_names(seg, lex)
-            if names and _whole(seg, names) and kept:
-                owners += names
-            else:
+    def _segments(self, text: str, item: ParsedItem, roster: Roster) -> str:
+        """"Update the dashboard — Tom Harris — Oct 20" and a trailing "(Name)" or "[Name]"."""
+        segments = _SEGMENT.split(text)
+        if len(segments) > 1:
+            kept = []
+            for seg in segments:
+                if kept and self._add_owners(item, seg, roster):
+                    continue
                 kept.append(seg)
-        text = " — ".join(kept)
-    trailing = re.search(r"[(\[](?P<n>[^()\[\]]+)[)\]]\s*$", text)
-    if trailing and not owners:
-        names = split_names(trailing.group("n"), lex)
-        if names and _whole(trailing.group("n"), names):
-            owners += names
+            text = " — ".join(kept)
+        trailing = re.search(r"[(\[](?P<n>[^()\[\]]+)[)\]]\s*$", text)
+        if trailing and not (item.owners or item.groups) and self._add_owners(
+                item, trailing.group("n"), roster):
             text = text[: trailing.start()]
-    text = re.sub(r"\s+", " ", text).strip(_TRAIL)
-    text = re.sub(r"\(\s*\)", "", text).strip(_TRAIL)
-    return ParsedItem(text=text, owners=_dedupe(owners), due=due, done=done, has_due_text=has_due)
+        return text
 
+    def _add_owners(self, item: ParsedItem, written: str, roster: Roster) -> bool:
+        """Add the owners `written` names if all of it names people or groups; else nothing."""
+        written = written.strip().strip("*_`[]").strip()
+        paren = _GROUP_PAREN.match(written)
+        if paren and self.names.group_name(paren.group("group").strip()) or (
+                paren and self.names.split_people(paren.group("names"))):
+            inner = self._owner_list(paren.group("names"), roster)
+            if inner and inner[0]:
+                item.owners += inner[0]
+                return True
+        found = self._owner_list(written, roster)
+        if not found:
+            return False
+        people, groups = found
+        item.owners += people
+        # "Brian and team": the person owns it; a generic "team" adds nothing.
+        item.groups += [g for g in groups if not people or not self._generic(g)]
+        return True
 
-def _whole(text: str, names: list[str]) -> bool:
-    """True when `text` is nothing but the names (and separators)."""
-    rest = text
-    for n in names:
-        rest = rest.replace(n, " ", 1)
-    rest = re.sub(r"[\s,;&/+@()\[\]*_]|\band\b", "", rest)
-    return not rest
+    def _owner_list(self, written: str, roster: Roster) -> tuple[list[str], list[str]] | None:
+        parts = self.names.split(written)
+        if not parts or len(written.split()) > 10:
+            return None
+        people, groups = [], []
+        for part in parts:
+            part = part.strip(" .:*_`[]")
+            if self.names.group_name(part):
+                groups.append(part)
+            elif self._owner_like(part, roster):
+                people.append(part)
+            else:
+                return None
+        return people, groups
 
+    def _qualified(self, phrase: str) -> bool:
+        """Does an owner phrase carry hedges or a group ("ideally", "one of", "and team")?"""
+        words = re.findall(r"[\w'’-]+", phrase.casefold())
+        return any(w in self.names.hedges or w in self.names.group_words for w in words)
 
-def _strip_prefix(text: str, lex: Lexicon) -> str:
-    m = re.match(r"^\s*(?P<p>[A-Za-z][A-Za-z -]{0,14})\s*:\s*(?P<rest>.*)$", text)
-    if m and norm_key(m.group("p")) in {norm_key(p) for p in lex.structure["action_prefixes"]}:
-        return m.group("rest")
-    m = re.match(r"^\s*\[(?:action|todo|ai)\]\s*(?P<rest>.*)$", text, re.IGNORECASE)
-    return m.group("rest") if m else text
+    def _owner_like(self, name: str, roster: Roster) -> bool:
+        return self.names.in_slot(name, roster)
+
+    def _generic(self, group: str) -> bool:
+        return group.strip().lstrip("@").casefold() in self.names.group_words
 
 
 def _due(text: str, ref: dt.date | None) -> tuple[str | None, str, bool]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from ..datafiles import pipelines_dir
-from .structure import norm
+from .layout import norm, split_label
 
 
 def _read_json(name: str) -> dict:
@@ -69,6 +69,7 @@ class Lexicon:
     structure: dict
     lexicon: dict
     first_names: frozenset[str]
+    common_words: frozenset[str]
     keys: KeyPatterns
     relation_rules: tuple[dict, ...]
 
@@ -86,13 +87,12 @@ class Lexicon:
         return index
 
     def is_action_section(self, title: str) -> bool:
+        """"Action items", "Next steps", "Resolutions / Actions", "Action Items (AIs)"."""
         hit = self._section_cache.get(title)
         if hit is None:
-            t = norm_key(title)
-            parts = [p.strip() for p in re.split(r"\s*(?:/|&|\+|,|\band\b)\s*", t) if p.strip()]
             hit = any(p in self._action_sections or any(
                 p.startswith(s + " ") for s in self._action_sections if len(s) > 3)
-                for p in [t, *parts])
+                for p in split_label(norm_key(title)))
             self._section_cache[title] = hit
         return hit
 
@@ -103,6 +103,46 @@ class Lexicon:
     @cached_property
     def _action_sections(self) -> frozenset[str]:
         return frozenset(norm_key(s) for s in self.structure["action_sections"])
+
+    def person_list(self, label: str) -> str | None:
+        """The kind of people a heading or label lists, by the words in it, or None.
+
+        "Voting member attendance" -> "attendees", "Apologies" -> "absent",
+        "Participants" -> "members"; "Roles for next meeting" -> None (a later meeting's).
+        """
+        key = norm_key(re.sub(r"\([^)]*\)", " ", label))
+        if not key or len(key.split()) > 6 or self.mentions_any(key, "future_section_words"):
+            return None
+        exact = self.meta_field(key)
+        if exact in ("attendees", "members", "absent", "host", "notetaker"):
+            return exact
+        words = self.structure["person_list_words"]
+        for field_name in ("absent", "attendees", "members"):
+            if self.mentions_any(key, field_name, words):
+                return field_name
+        return None
+
+    def mentions_any(self, text: str, list_name: str, table: dict | None = None) -> bool:
+        """Does `text` contain, as whole words, a phrase of the named word list?"""
+        phrases = (table or self.structure)[list_name]
+        padded = f" {norm_key(text)} "
+        return any(f" {p} " in padded for p in phrases)
+
+    def opens_section(self, text: str) -> bool:
+        """A bare line that opens a section: "Action items", "Next steps", "Other Attendees"."""
+        if any(part in self.section_names for part in split_label(text)):
+            return True
+        return self.person_list(text) in ("attendees", "members", "absent")
+
+    def is_action_prefix(self, key: str) -> bool:
+        """"ACTION", "Action item", "ACTION ALL", "ACTION 14.3", "AI-7": an action label."""
+        k = norm_key(key)
+        return k in self._action_prefixes or bool(re.match(
+            r"^(?:action(?: item| point)?s?|ai|ap)(?:[\s#-]*\d[\d. ]*| all| [a-z]{1,4})?$", k))
+
+    @cached_property
+    def _action_prefixes(self) -> frozenset[str]:
+        return frozenset(norm_key(p) for p in self.structure["action_prefixes"])
 
     @cached_property
     def section_names(self) -> frozenset[str]:
@@ -134,6 +174,7 @@ def load() -> Lexicon:
         structure=_read_json("structure.json"),
         lexicon=_read_json("lexicon.json"),
         first_names=frozenset(_read_lines("first_names.txt")),
+        common_words=frozenset(_read_lines("common_words.txt")),
         keys=KeyPatterns(
             patterns=patterns,
             requires=requires,

@@ -1,4 +1,4 @@
-from kg.extract.structure import clean_inline, parse
+from kg.extract.layout import clean_inline, parse
 
 
 def kinds(text):
@@ -17,7 +17,8 @@ def test_headings_labels_and_sections():
     lines = layout.lines
     assert lines[0].kind == "heading" and lines[0].text == "Title"
     assert lines[2].kind == "label" and lines[2].key == "Action items"
-    assert lines[3].kind == "bullet" and lines[3].section == "Action items"
+    assert lines[3].kind == "bullet" and layout.section(lines[3]).key == "Action items"
+    assert lines[3].parents == (1, 3)
 
 
 def test_speaker_shapes():
@@ -26,7 +27,7 @@ def test_speaker_shapes():
     layout = parse(text)
     # Timestamps make a speaker; a bare "Name:" label is decided by the note extractor,
     # which knows whether the label is a person or a field like "Date:".
-    assert [ln.speaker for ln in layout.lines[1:3]] == ["David Kim", "Hannah Okafor"]
+    assert [ln.stamped for ln in layout.lines[1:3]] == ["David Kim", "Hannah Okafor"]
     assert (layout.lines[0].key, layout.lines[0].value) == ("Lisa Park", "hello")
     assert layout.lines[3].key == "Emily" and layout.lines[3].value == "short"
 
@@ -39,14 +40,14 @@ def test_checkboxes():
 
 def test_table_rows_read_by_header():
     layout = parse("| Item | Owner | Due |\n|---|---|---|\n| Fix it | Ann Lee | Oct 3 |\n")
-    (rows,) = layout.tables
-    assert rows[0].cells == {"Item": "Fix it", "Owner": "Ann Lee", "Due": "Oct 3"}
+    (table,) = layout.tables
+    assert dict(table.rows[0].cells) == {"Item": "Fix it", "Owner": "Ann Lee", "Due": "Oct 3"}
 
 
 def test_broken_table_without_separator_and_short_rows():
     layout = parse("| Item | Owner | Due |\n| Fix it | Ann Lee |\n")
-    (rows,) = layout.tables
-    assert rows[0].cells == {"Item": "Fix it", "Owner": "Ann Lee", "Due": ""}
+    (table,) = layout.tables
+    assert dict(table.rows[0].cells) == {"Item": "Fix it", "Owner": "Ann Lee", "Due": ""}
 
 
 def test_code_blocks_are_not_read():

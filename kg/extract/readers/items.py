@@ -1,0 +1,198 @@
+"""Action items: which lines are tasks, and who owns them.
+
+A line is an action item when the note says so:
+- an action label (`ACTION:`, `**Action item:**`, `ACTION ALL:`, `AI-7:`, `#action`),
+  even without an owner, and a speaker's "Gordon: action item for next call …";
+- a line in an action section (Action items / Next steps / TODO, as a heading,
+  a label or a bold bullet over a nested list), but not a note under an item,
+  and not the discussion under "Follow-up on last week's actions";
+- a sentence that gives an action to people ("Tobie and Chris have this action");
+- a checkbox elsewhere only when it assigns the task (an owner or a due date):
+  agenda checkboxes and checkbox rosters are not tasks.
+`ACTION: Consensus is that …` records a decision, not a task. The same action
+stated twice in a note (a summary and the body) is one item with two lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ... import vocab as V
+from .. import components as C
+from ..context import Context, Found
+from ..facts import CUE, DECLARED, NAME, Item, Ref
+from ..items import ItemParser, ParsedItem
+from ..layout import Line, clean_inline
+from .prose import team_name
+
+_SPOKEN_ACTION = re.compile(r"^(?:an?\s+)?action(?:\s+items?|\s+points?)?\b[\s,:]*", re.IGNORECASE)
+_HAS_ACTION = re.compile(r"\bha(?:s|ve)\s+(?:an\s+|the\s+|this\s+)?action\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"^(?:I['’]ll|I will|I can|I['’]m going to|I am going to|I['’]d)\b",
+                           re.IGNORECASE)
+_EMPTY = frozenset({"", "none", "n/a", "na", "tbd", "...", "…", "-", "nothing", "no actions",
+                    "no action items", "none this week"})
+_TARGETS = (V.TICKET, V.INCIDENT, V.PRODUCT, V.CUSTOMER, NAME)
+
+
+def read(ctx: Context) -> Found:
+    found = Found()
+    parser = ItemParser(ctx.lex, ctx.names)
+    item_lines: set[int] = set()
+    passed: set[int] = set()  # lines of an action section read as no task
+    for ln in ctx.layout.lines:
+        if ln.kind not in ("bullet", "text") or not ln.text or ln.no in ctx.consumed:
+            continue
+        if ln.key is not None and not ln.value:
+            continue  # "- **Action items**:" opens a list; it is not a task
+        shape = _shape(ctx, ln, item_lines, passed)
+        if shape is None:
+            continue
+        kind, body = shape
+        strict = kind == "checkbox"
+        parsed = parser.parse(body, ctx.ref_date(ln.no), ctx.roster, strict=strict)
+        if kind == "spoken":
+            parsed.labelled = True
+            if _FIRST_PERSON.match(parsed.text) and not parsed.owners:
+                parsed.owners.append(ctx.speakers[ln.no])  # "Jack: action item, I'll …"
+        if not _is_task(ctx, ln, kind, parsed):
+            if kind.startswith("section"):
+                passed.add(ln.no)
+            continue
+        owners = owner_refs(parsed)
+        if not owners and kind in ("section", "labelled") and ctx.prose is not None:
+            owners = _leading_person(ctx, ln)
+        done = parsed.done or ln.checkbox == "done" or bool(re.match(r"^~~.*~~$", ln.text))
+        if add_item(ctx, found, ln, parsed.text, owners, parsed.due, done, ref=parsed.ref):
+            item_lines.add(ln.no)
+    merge_repeats(found)
+    return found
+
+
+def _shape(ctx: Context, ln: Line, item_lines: set[int],
+           passed: set[int]) -> tuple[str, str] | None:
+    """Why `ln` may be an action item ("labelled", "spoken", "section", "checkbox",
+    "sentence"), and the text to parse; None when it is not one."""
+    lex = ctx.lex
+    if ln.key is not None and lex.is_action_prefix(ln.key):
+        return "labelled", ln.text
+    if ln.text.lower().startswith(("#action", "[action]", "[todo]", "[ai]")):
+        return "labelled", ln.text
+    if ln.no in ctx.speakers and ln.value and _SPOKEN_ACTION.match(ln.value) \
+            and not lex.mentions_any(ln.value.split(" ", 1)[0], "decision_labels"):
+        return "spoken", _SPOKEN_ACTION.sub("", ln.value, count=1)
+    if ctx.in_actions(ln):
+        if any(lex.mentions_any(p.key or p.text, "review_section_words")
+               for p in ctx.openers(ln)):
+            return None  # "Follow-up on last week's actions": status, not new tasks
+        if item_lines.intersection(ln.parents) or passed.intersection(ln.parents):
+            return ("section", ln.text) if ln.checkbox else None  # a note under a line
+        if ln.key is not None and not ctx.names.in_slot(ln.key, ctx.roster):
+            passed.add(ln.no)
+            return None  # "Question: …", "Decision: …": a field, not a task
+        if ln.kind == "bullet" or ln.checkbox:
+            return "section", ln.text
+        return "section-text", ln.text
+    action = _HAS_ACTION.search(ln.text)
+    if action:  # only the sentence that gives the action
+        start = max(ln.text.rfind(". ", 0, action.start()) + 2, 0)
+        end = ln.text.find(". ", action.end())
+        return "sentence", ln.text[start if start > 1 else 0:end + 1 if end != -1 else None]
+    if ln.checkbox:
+        return "checkbox", ln.body if ln.no in ctx.speakers else ln.text
+    return None
+
+
+def _is_task(ctx: Context, ln: Line, kind: str, parsed: ParsedItem) -> bool:
+    text = parsed.text.strip(" .…").casefold()
+    if text in _EMPTY or not re.search(r"\w", text):
+        return False
+    first = text.split(" ", 1)[0]
+    if ctx.lex.mentions_any(first, "decision_labels"):
+        return False  # "ACTION: Consensus is that we will not …" records a decision
+    has_owner = bool(parsed.owners or parsed.groups)
+    if not has_owner and first in ctx.names.hedges_of_proposal:
+        return False  # "Consider per-tenant quotas", "Maybe revisit …": a suggestion
+    if kind == "checkbox":
+        return (parsed.assigned and has_owner) or parsed.has_due_text
+    if kind == "section-text":
+        return has_owner or parsed.has_due_text or parsed.labelled
+    if kind == "sentence":
+        return has_owner
+    return True
+
+
+def owner_refs(parsed: ParsedItem) -> list[Ref]:
+    people = [Ref(V.PERSON, o.lstrip("@"), DECLARED) for o in parsed.owners]
+    groups = [Ref(V.TEAM, _group_name(g), DECLARED) for g in parsed.groups]
+    return people + groups
+
+
+def _group_name(written: str) -> str:
+    name = written.strip().lstrip("@")
+    return team_name(name) if len(name.split()) > 1 else name
+
+
+def _leading_person(ctx: Context, ln: Line) -> list[Ref]:
+    """"Chloé Dubois shared the deck": an item that opens with a person is theirs."""
+    index = ctx.prose
+    spans = index.on(ln)
+    if spans and index.opens_line(spans[0], ln) and spans[0].label_ == C.PERSON:
+        ref = index.ref(spans[0])
+        if ref is not None and not spans[0]._.kg_possessive:
+            return [Ref(V.PERSON, ref.text, CUE)]
+    return []
+
+
+def add_item(ctx: Context, found: Found, ln: Line, text: str, owners: list[Ref],
+             due: str | None, done: bool, extra_targets: list[Ref] = (),
+             ref: str | None = None) -> bool:
+    """Record an action item with what its line (and the line it sits under) names."""
+    text = clean_inline(text)
+    if not text:
+        return False
+    targets = list(extra_targets) + _targets(ctx, ln, text)
+    for parent in ctx.layout.scope(ln):
+        if parent.kind == "bullet":  # an item listed under a ticket is about that ticket
+            targets += [t for t in _targets(ctx, parent, "") if t.label in (V.TICKET, V.INCIDENT)]
+    seen, uniq = set(), []
+    for t in targets:
+        if (t.label, t.text) not in seen:
+            seen.add((t.label, t.text))
+            uniq.append(t)
+    found.items.append(Item(ln.no, text, owners, due, "done" if done else "open", uniq, ref))
+    return True
+
+
+def _targets(ctx: Context, ln: Line, text: str) -> list[Ref]:
+    out = []
+    index = ctx.prose
+    for span in index.on(ln) if index is not None else ():
+        ref = index.ref(span)
+        if ref is not None and ref.label in _TARGETS:
+            if ref.label in (V.TICKET, V.INCIDENT) or span.text in text:
+                out.append(ref)
+    prefixes = ctx.nlp.get_pipe("kg_mentions").incident_prefixes
+    for _text, url in ln.links:
+        for _s, _e, key, incident in ctx.lex.keys.find(url, prefixes):
+            out.append(Ref(V.INCIDENT if incident else V.TICKET, key, DECLARED))
+    return out
+
+
+def merge_repeats(found: Found) -> None:
+    """One action stated twice in a note (summary and body, table and bullets) is one item."""
+    first: dict[tuple, Item] = {}
+    kept = []
+    for item in found.items:
+        key = (_words(item.text), tuple(sorted((o.label, o.text.casefold()) for o in item.owners)),
+               tuple(sorted((t.label, t.text) for t in item.targets
+                            if t.label in (V.TICKET, V.INCIDENT))))
+        if key in first:
+            first[key].also.append(item.line)
+            continue
+        first[key] = item
+        kept.append(item)
+    found.items = kept
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
