@@ -209,10 +209,15 @@ def test_counter_nouns_standard_series_and_units_are_data():
     assert keys("Lap #12; ZEP 12; PR 12 laps", KeyPatterns.from_json(spec)) == ["ZEP-12"]
 
 
-def test_a_key_template_naming_a_missing_group_fails_at_load():
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("key", "{owner}#{num}", r"lacks: \['owner'\]"),
+    ("regex", r"$hots/(?P<num>\d+)", r"no fragment \$hots"),
+    ("checks", ["color"], r"unknown checks \['color'\]"),
+])
+def test_a_broken_pattern_fails_at_load_naming_the_problem(field, value, message):
     spec = copy.deepcopy(_spec())
-    spec["patterns"][0]["key"] = "{owner}#{num}"
-    with pytest.raises(ValueError, match="owner"):
+    spec["patterns"][0][field] = value
+    with pytest.raises(ValueError, match=message):
         KeyPatterns.from_json(spec)
 
 

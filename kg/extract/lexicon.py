@@ -70,8 +70,12 @@ class KeyPatterns:
                                                        reverse=True))
         subs = {**spec.get("fragments", {}), "standard_series": series}
 
-        def expand(regex: str) -> str:
-            return re.sub(r"\$([A-Za-z_]\w*)", lambda m: subs[m.group(1)], regex)
+        def expand(name: str, regex: str) -> str:
+            def sub(m: re.Match[str]) -> str:
+                if m.group(1) not in subs:
+                    raise ValueError(f"keys.json pattern {name!r}: no fragment ${m.group(1)}")
+                return subs[m.group(1)]
+            return re.sub(r"\$([A-Za-z_]\w*)", sub, regex)
 
         def literals(value) -> tuple[str, ...]:
             if value == "$standard_series":
@@ -81,11 +85,14 @@ class KeyPatterns:
         def rule(p: dict, keyed: bool = True) -> KeyRule:
             nocase = bool(p.get("nocase"))
             fold = str.lower if nocase else str
-            rx, key = re.compile(expand(p["regex"])), p.get("key", "{key}")
+            rx, key = re.compile(expand(p["name"], p["regex"])), p.get("key", "{key}")
             fields = {f for _lit, f, _spec, _conv in string.Formatter().parse(key) if f}
             if keyed and not fields <= set(rx.groupindex) | {"sigil"}:
                 raise ValueError(f"keys.json pattern {p['name']!r}: its key {key!r} names "
                                  f"groups the regex lacks: {sorted(fields - set(rx.groupindex))}")
+            if not set(p.get("checks", ())) <= _CHECKS:
+                raise ValueError(f"keys.json pattern {p['name']!r}: unknown checks "
+                                 f"{sorted(set(p['checks']) - _CHECKS)}; known: {sorted(_CHECKS)}")
             any_of = literals(p.get("requires_any"))
             return KeyRule(
                 name=p["name"], rx=rx, key=key,
@@ -151,8 +158,7 @@ class KeyPatterns:
                         taken.add(start, end, key)
         found = _qualify_link_texts(text, list(taken))
         for start, end, key in found:
-            plain = not any(c in key for c in "#!/")
-            yield start, end, key, plain and key.split("-", 1)[0].upper() in prefixes
+            yield start, end, key, _plain(key) and key.split("-", 1)[0].upper() in prefixes
 
     def is_key(self, key: str) -> bool:
         upper = key.upper()
@@ -168,8 +174,8 @@ class KeyPatterns:
         return spans
 
     def _plausible(self, rule: KeyRule, m: re.Match[str], key: str) -> bool:
-        """Whether a match is a key: not a standard's number, an ordinal, a colour or a quantity."""
-        if not any(c in key for c in "#!/") and not self.is_key(key):
+        """Whether a match is a key: not a lookalike (UTF-8), an ordinal, a colour or a quantity."""
+        if _plain(key) and not self.is_key(key):
             return False
         if not rule.checks:
             return True
@@ -196,9 +202,9 @@ class KeyPatterns:
 
 
 class _Spans:
-    """Disjoint stretches of a line, in order; overlap tests and inserts in O(log n).
+    """Disjoint stretches of a line, in order, tested for overlap by bisection.
 
-    A line may hold thousands of keys (a pasted log), so no scan of all of them.
+    A line may hold thousands of keys (a pasted log): no scan of all of them per match.
     """
 
     __slots__ = ("starts", "items")
@@ -245,6 +251,12 @@ def _qualify_link_texts(text: str, found: list[tuple[int, int, str]]):
     return found
 
 
+def _plain(key: str) -> bool:
+    """A PREFIX-N key (`NEXUS-1542`), as opposed to `#12`, `o/r#12`, `g/p!7` or `p/+/12`."""
+    return not any(c in key for c in "#!/")
+
+
+_CHECKS = frozenset({"counter", "colour", "unit"})
 _DIGIT = re.compile(r"\d")
 # From a key in a Markdown link's text to where its target starts: "](", "](<".
 _LINK_MIDDLE = re.compile(r"[^\[\]()\n]*\]\([ \t]*<?")
