@@ -86,6 +86,7 @@ FOUND = [
     # a reference word, then a number of two digits or more
     ("PR 379 is ready", ["#379"]),
     ("PR #112 and PR#113", ["#112", "#113"]),
+    ("PR379 and MR17", ["#379", "!17"]),
     ("pull request 379", ["#379"]),
     ("Pull Request 379", ["#379"]),
     ("issue 42 came back", ["#42"]),
