@@ -90,8 +90,10 @@ def build_graph(notes: list[NoteFacts], resolver: Resolver, meta: dict) -> nx.Mu
             s, o = resolve(fact.subj), resolve(fact.obj)
             if s and o and V.allowed(fact.rel, b.nodes[s]["label"], b.nodes[o]["label"]):
                 b.edge(s, fact.rel, o, note, fact.line)
+        per_line: dict[int, int] = {}
         for item in note.items:
-            iid = V.item_id(note.source, item.line)
+            per_line[item.line] = per_line.get(item.line, 0) + 1
+            iid = V.item_id(note.source, item.line, per_line[item.line])
             b.nodes[iid] = {"label": V.ACTION_ITEM, "name": item.text, "text": item.text,
                             "due": item.due, "status": item.status, "source": note.source,
                             "line": item.line, **({"ref": item.ref} if item.ref else {})}

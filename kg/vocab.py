@@ -109,9 +109,9 @@ def meeting_id(source: str) -> str:
     return f"meeting:{source}"
 
 
-def item_id(source: str, line: int) -> str:
-    """An action item is identified by where it was written."""
-    return f"item:{source}:{line}"
+def item_id(source: str, line: int, nth: int = 1) -> str:
+    """An action item is identified by where it was written (the nth item of its line)."""
+    return f"item:{source}:{line}" + (f".{nth}" if nth > 1 else "")
 
 
 def _prefix(label: str) -> str:

@@ -129,10 +129,11 @@ class MentionTagger:
                    for w in self._windows(doc) for lab, s, e in self.matcher(w)]
         for span in filter_spans(matched):
             label = doc.vocab.strings[span.label]
-            span = self._trim(span)
+            span = self._trim(span, words, product=label == PRODUCT)
             if span is not None:
                 add(span, label)
         self._declared_short_names(doc, text, words, add)
+        self._declared_full_names(doc, text, add)
         self._names(doc, words, add, taken)
         spans.sort(key=lambda s: s.start)
         for s in spans:
@@ -162,19 +163,40 @@ class MentionTagger:
         return [doc[s:min(e, len(doc))] for s, e in windows]
 
     def _declared_short_names(self, doc: Doc, text: str, words: list[str], add) -> None:
-        """Initials the note defines ("Tomás Ferreira (TF)") are people in its prose."""
-        short = doc.user_data.get("kg_initials")
+        """Initials and handles the note declares ("Tomás Ferreira (TF)", a roster's
+        "tsato") are people in its prose."""
+        short = doc.user_data.get("kg_short")
         if not short or not any(s in text for s in short):
             return
         for i, word in enumerate(words):
             if word in short:
                 add(doc[i:i + 1], PERSON)
 
-    def _trim(self, span: Span) -> Span | None:
-        """Drop leading words like "The" or "Our" from a matched name."""
+    def _declared_full_names(self, doc: Doc, text: str, add) -> None:
+        """People the note declares are marked where written, exactly: a name run must
+        not run on into the next word ("[Omar Said](mailto:…) Draft the FAQ")."""
+        for name in doc.user_data.get("kg_people") or ():
+            start = text.find(name)
+            while start != -1:
+                end = start + len(name)
+                if (start == 0 or not text[start - 1].isalnum()) and (
+                        end == len(text) or not text[end].isalnum()):
+                    add(doc.char_span(start, end), PERSON)
+                start = text.find(name, end)
+
+    def _trim(self, span: Span, words: list[str], product: bool = False) -> Span | None:
+        """Drop leading words like "The" or "Our" from a matched name.
+
+        A product is a name and a version ("GraphSync 2.4"): a sentence's common
+        first word or a label word before a version ("Once 4.1 lands") is none.
+        """
         start = span.start
         while start < span.end - 1 and span.doc[start].lower_ in self.leading_words:
             start += 1
+        if product and (words[start] in self.not_names or words[start].casefold() in self.common
+                        and (start == 0 or words[start - 1] in _OPENERS
+                             or "\n" in words[start - 1])):
+            return None
         return span.doc[start:span.end] if start < span.end else None
 
     def _names(self, doc: Doc, words: list[str], add, taken: set[int]) -> None:

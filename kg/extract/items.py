@@ -50,8 +50,14 @@ _DUE_CUE = re.compile(
     r"\s*[:=]?\s*$", re.IGNORECASE)
 _SEGMENT = re.compile(r"\s+(?:—|–|-{1,2}|\|)\s+")
 _DONE_DATE = re.compile(r"✅\s*\d{4}-\d{2}-\d{2}")
+#: Emoji the Obsidian Tasks plugin writes: a checkbox that carries one is a task.
+_TASK_EMOJI = re.compile(r"[📅⏳🛫➕✅🔁⏫🔼🔽]")
 _DONE_MARK = re.compile(r"✅|✔️?|☑️?|\[(?:done|DONE|Done)\]|\((?:done|DONE|Done)\)|^~~.*~~$")
 _TRAIL = " \t-–—:;,.|"
+_JOINT = re.compile(r"\b(?:with|between)\s+(?P<names>@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?"
+                    r"(?:\s*(?:,|\band\b|&)\s*@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)*)")
+_BARE_DAY = re.compile(r"(?:next\s+|this\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|today|tonight"
+                       r"|tomorrow", re.IGNORECASE)
 _LEFTOVER_CONNECTOR = re.compile(r"^\s*(?:will|to|should|must|shall|needs? to|[:—–-])\s+",
                                  re.IGNORECASE)
 _TRAILING_JUNK = re.compile(r"(?:[\s.,;:)\]]+|(?:📅|⏳|🗓️?).*$)")
@@ -69,6 +75,7 @@ class ParsedItem:
     ref: str | None = None  # the note's own id for the action ("14.3", "AI-7")
     labelled: bool = False  # written with an action label ("ACTION:", "AI-7:", "#action")
     assigned: bool = False  # an owner was assigned in a strong form (not just a trailing name)
+    tracked: bool = False  # written for a task tracker (Obsidian's 📅 ✅ ⏳)
 
 
 class ItemParser:
@@ -85,10 +92,11 @@ class ItemParser:
         speaker) or a trailing name.
         """
         roster = roster or Roster()
+        tracked = bool(_TASK_EMOJI.search(text))
         text = _DONE_DATE.sub("✅", text)
         done = bool(_DONE_MARK.search(text))
         text = _DONE_MARK.sub("", text).strip()
-        item = ParsedItem(text="", owners=[], due=None, done=done)
+        item = ParsedItem(text="", owners=[], due=None, done=done, tracked=tracked)
         text = self._prefix(text, item, roster)
         for m in _OWNER_TAG.finditer(text):
             self._add_owners(item, m.group("names") or m.group("names2") or "", roster)
@@ -123,6 +131,11 @@ class ItemParser:
             if mid and self._owner_like(mid.group("n"), roster):
                 item.owners.append(mid.group("n"))
                 item.assigned = True
+        if not (item.owners or item.groups or strict):
+            # "Sync with Ana and Bo on the plan", "Call between Ana, Bo and Cy": done together.
+            joint = _JOINT.search(text)
+            if joint:
+                self._add_owners(item, joint.group("names"), roster)
         text = re.sub(r"\s+", " ", text).strip(_TRAIL)
         item.text = re.sub(r"\(\s*\)", "", text).strip(_TRAIL)
         item.owners = _dedupe(item.owners)
@@ -143,7 +156,10 @@ class ItemParser:
             item.labelled = True
             item.assigned = item.assigned or bool(who)
             ident = (m.group("id") or "").strip(" #-")
-            item.ref = ident or None
+            abbrev = m.group("p").replace(".", "").upper()
+            # "AI-7" is named with its prefix; "ACTION 14.3" by its number.
+            item.ref = (f"{abbrev}-{ident}" if abbrev in ("AI", "AP") else ident) if ident \
+                else None
             text = m.group("rest")
         m = _ID_PREFIX.match(text)
         if m:
@@ -163,13 +179,25 @@ class ItemParser:
                 continue
             if self._add_owners(item, head, roster):
                 item.assigned = True
-                if _HAS_ACTION.match(conn) or self._qualified(head):
+                given = _HAS_ACTION.match(conn)
+                if given and not conn.endswith("to") or not given and self._qualified(head):
                     # "Tobie and Chris have this action", "One of a, b or c should check":
                     # the owner phrase says more than who, so the line stays whole.
                     return text
                 return text[m.end():]
             if len(head.split()) > 8:
                 break
+        return self._leading_group(text, item)
+
+    def _leading_group(self, text: str, item: ParsedItem) -> str:
+        """"Storage team finish the migration": a group that opens the line owns it."""
+        words = text.split()
+        for k in range(2, min(len(words), 5)):
+            head = " ".join(words[:k])
+            if words[k][:1].islower() and self.names.group_name(head):
+                item.groups.append(head)
+                item.assigned = True
+                return text
         return text
 
     def _segments(self, text: str, item: ParsedItem, roster: Roster) -> str:
@@ -223,9 +251,10 @@ class ItemParser:
         return people, groups
 
     def _qualified(self, phrase: str) -> bool:
-        """Does an owner phrase carry hedges or a group ("ideally", "one of", "and team")?"""
+        """Does an owner phrase say more than who ("ideally Piet", "one of", "Brian and team")?"""
         words = re.findall(r"[\w'’-]+", phrase.casefold())
-        return any(w in self.names.hedges or w in self.names.group_words for w in words)
+        return any(w in self.names.hedges for w in words) or len(self.names.split(phrase)) > 1 \
+            and any(w in self.names.group_words for w in words)
 
     def _owner_like(self, name: str, roster: Roster) -> bool:
         return self.names.in_slot(name, roster)
@@ -250,7 +279,9 @@ def _due(text: str, ref: dt.date | None) -> tuple[str | None, str, bool]:
         last = dates[-1]
         tail = text[last.end:].strip(" )].;,")
         head = text[: last.start].rstrip()
-        if not tail:  # a date that ends the item is when it is due
+        # A date that ends the item is when it is due; a bare weekday needs a cue
+        # ("the meeting-free Wednesday" is part of the task).
+        if not tail and not _BARE_DAY.fullmatch(last.text.strip()):
             chosen, cut = last, (len(head.rstrip("—–-|(,: ")), last.end)
     if chosen is None:
         return None, text, False

@@ -295,7 +295,7 @@ def _shape(no: int, raw: str, stripped: str) -> Line:
     if m:
         kind, level, body = "bullet", len(m.group(1).expandtabs(4)), m.group(2).strip()
     cb = _CHECKBOX.match(body)
-    if cb and (kind == "bullet" or cb.group("box") is not None):
+    if cb and (kind == "bullet" or cb.group("box") is not None or cb.group("glyph") in "☐☑☒"):
         kind = "bullet"
         mark = cb.group("box") or cb.group("glyph")
         checkbox = "open" if mark in (" ", "☐", "/", ">") else "cancelled" if mark == "-" \

@@ -81,7 +81,7 @@ class Names:
         return bool(first) and (first.isupper() or not first.islower() and not first.isupper())
 
     # -- whole names -----------------------------------------------------------
-    def person_name(self, text: str, declared: bool = False) -> bool:
+    def person_name(self, text: str, declared: bool = False, listed: bool = False) -> bool:
         """Does `text` look like one person's name as written?
 
         `declared` is for slots that say "a person goes here" (a roster line, a
@@ -109,8 +109,10 @@ class Names:
                 return False
             if w.isupper():
                 return declared and len(w) <= 4
+            # In a roster ("Present: Hugo, Pat") a capitalised word is a name even when
+            # it is also a word; elsewhere it must be a given name or no common word.
             return w in self.first_names or not self.is_common(w) or (
-                declared and w.istitle() and w in self.first_names)
+                listed and w.istitle() and w.casefold() not in self.group_words)
         if words[0] in self.particles and len(words) < 3 or words[-1] in self.particles:
             return False
         if not all(self._name_word(w) for w in words):
@@ -231,7 +233,7 @@ class Names:
             name = handle
         if not name and mailto:
             name = mailto[0]
-        if not self.person_name(name, declared=True):
+        if not self.person_name(name, declared=True, listed=True):
             return None
         return Entry(name, handle, initials, nickname, tuple(notes))
 

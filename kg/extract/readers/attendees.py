@@ -52,10 +52,12 @@ def read(ctx: Context) -> Found:
     absent: set[str] = set()
     entries: list[tuple[_Listed, Entry]] = []
     for x in listed:
+        mailto = tuple(t for t, url in x.line.links if url.startswith("mailto:") and t)
         parts = [x.text] if x.one_entry else ctx.names.split(x.text)
+        if mailto and not x.one_entry:
+            parts = list(mailto)  # "Attendees: [Ana](mailto:…) [Bo](mailto:…)": the chips
         for part in parts:
-            mailto = tuple(t for t, url in x.line.links if url.startswith("mailto:") and t)
-            entry = ctx.names.entry(part, mailto)
+            entry = ctx.names.entry(part, mailto if x.one_entry else ())
             if entry is None:
                 continue
             entries.append((x, entry))
@@ -116,6 +118,10 @@ def _listed(ctx: Context):
         opener = _opener_field(ctx, ln)
         if opener:
             yield from _list_under(ctx, ln, opener)
+    for table in layout.tables:
+        if table.rows and _roster_table(ctx, table) and not any(
+                _opener_field(ctx, p) for p in ctx.layout.scope(table.rows[0])):
+            yield from _table_entries(ctx, table, "attendees")
 
 
 def _opener_field(ctx: Context, ln: Line) -> str | None:
@@ -182,6 +188,14 @@ def _table_entries(ctx: Context, table, field: str):
             handle = None  # an e-mail address or a note, not a handle
         yield _Listed(field, name, row, present=present, initials=cells.get("initials") or None,
                       handle=handle)
+
+
+def _roster_table(ctx: Context, table) -> bool:
+    """A table of people wherever it stands: a name column and initials, handles or presence,
+    and no column of tasks."""
+    roles = {_person_column(ctx, h) for h in table.header}
+    return "name" in roles and bool(roles & {"initials", "handle", "presence"}) and not any(
+        ctx.lex.column_role(h) in ("item", "owner") for h in table.header)
 
 
 def _person_column(ctx: Context, header: str) -> str | None:

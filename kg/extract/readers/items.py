@@ -50,6 +50,8 @@ def read(ctx: Context) -> Found:
         kind, body = shape
         strict = kind == "checkbox"
         parsed = parser.parse(body, ctx.ref_date(ln.no), ctx.roster, strict=strict)
+        if not (parsed.owners or parsed.groups):
+            _chip_owner(ln, parsed)
         if kind == "spoken":
             parsed.labelled = True
             if _FIRST_PERSON.match(parsed.text) and not parsed.owners:
@@ -86,7 +88,8 @@ def _shape(ctx: Context, ln: Line, item_lines: set[int],
             return None  # "Follow-up on last week's actions": status, not new tasks
         if item_lines.intersection(ln.parents) or passed.intersection(ln.parents):
             return ("section", ln.text) if ln.checkbox else None  # a note under a line
-        if ln.key is not None and not ctx.names.in_slot(ln.key, ctx.roster):
+        if ln.key is not None and not ctx.names.in_slot(ln.key, ctx.roster) \
+                and not ctx.names.group_name(ln.key):
             passed.add(ln.no)
             return None  # "Question: …", "Decision: …": a field, not a task
         if ln.kind == "bullet" or ln.checkbox:
@@ -113,7 +116,7 @@ def _is_task(ctx: Context, ln: Line, kind: str, parsed: ParsedItem) -> bool:
     if not has_owner and first in ctx.names.hedges_of_proposal:
         return False  # "Consider per-tenant quotas", "Maybe revisit …": a suggestion
     if kind == "checkbox":
-        return (parsed.assigned and has_owner) or parsed.has_due_text
+        return (parsed.assigned and has_owner) or parsed.has_due_text or parsed.tracked
     if kind == "section-text":
         return has_owner or parsed.has_due_text or parsed.labelled
     if kind == "sentence":
@@ -130,6 +133,16 @@ def owner_refs(parsed: ParsedItem) -> list[Ref]:
 def _group_name(written: str) -> str:
     name = written.strip().lstrip("@")
     return team_name(name) if len(name.split()) > 1 else name
+
+
+def _chip_owner(ln: Line, parsed: ParsedItem) -> None:
+    """"☐ [Omar Said](mailto:…) Draft the FAQ": a person chip that opens the task owns it."""
+    for text, url in ln.links:
+        if url.startswith("mailto:") and text and parsed.text.startswith(text):
+            parsed.text = parsed.text[len(text):].strip(" :-–—")
+            parsed.owners.append(text)
+            parsed.assigned = True
+            return
 
 
 def _leading_person(ctx: Context, ln: Line) -> list[Ref]:

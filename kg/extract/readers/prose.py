@@ -93,11 +93,16 @@ def read(ctx: Context) -> Found:
         "".join(w[0] for w in p.split() if w[:1].isupper()) for p in ctx.roster.people
         if len(p.split()) >= 2)
     initials -= frozenset(ctx.lex.lexicon["acronyms"])
+    handles = frozenset(p for p in ctx.roster.people if p.islower() and " " not in p)
+    handles |= frozenset(a for a in ctx.roster.aliases if a.islower() and " " not in a
+                         and not ctx.names.is_common(a))
     declared = frozenset(w for p in ctx.roster.people for w in p.split()[:1]) | frozenset(
         ctx.roster.aliases)
+    chips = frozenset(t for ln in todo for t, url in ln.links if url.startswith("mailto:") and t)
     line_facts: dict[int, list] = {}
     for chunk in _chunks(todo):
-        _chunk(ctx, chunk, index, initials, declared, found, line_facts)
+        _chunk(ctx, chunk, index, initials | handles, declared, found, line_facts,
+               frozenset(p for p in ctx.roster.people if " " in p) | chips)
     for ln in todo:
         for (rel, a, b, _cue), spans in line_facts.get(ln.no, ()):
             subj, obj = _arg(ctx, index, a, spans, ln, rel, 0), _arg(ctx, index, b, spans, ln,
@@ -115,8 +120,8 @@ def read(ctx: Context) -> Found:
     return found
 
 
-def _chunk(ctx: Context, todo: list[Line], index: ProseIndex, initials, declared, found: Found,
-           line_facts: dict) -> None:
+def _chunk(ctx: Context, todo: list[Line], index: ProseIndex, short, declared, found: Found,
+           line_facts: dict, people: frozenset[str]) -> None:
     """Run the pipeline over consecutive lines as one Doc: its fixed cost is paid once.
 
     Spaces around each newline keep words apart from it: spaCy's tokenizer
@@ -131,9 +136,10 @@ def _chunk(ctx: Context, todo: list[Line], index: ProseIndex, initials, declared
     text = _LINE_JOIN.join(texts)
     doc = ctx.nlp.make_doc(text)
     doc.user_data["kg_text"] = text
-    if initials:
-        doc.user_data["kg_initials"] = initials
+    if short:
+        doc.user_data["kg_short"] = short
     doc.user_data["kg_declared"] = declared
+    doc.user_data["kg_people"] = sorted(people, key=len, reverse=True)
     doc = ctx.nlp(doc)
     spans = list(doc.spans[C.SPANS_KEY])
 
