@@ -1,9 +1,11 @@
-"""A generated corpus, built: every planted fact is found and none is invented.
+"""The generated benchmark corpus still builds to exactly the facts planted in it.
 
-`benchmarks/generate.py` writes notes in every style the extractor reads and
-records the facts it planted. For the checked relationship types the graph
-must hold exactly those facts: recall (nothing lost) and precision (nothing
-made up) are both 100% on this corpus.
+`benchmarks/generate.py` writes notes in the styles the extractor was written
+against, with names from its own lists, and records the facts it planted. That
+makes this a regression guard for those styles and for the benchmark corpus,
+not a measure of quality: it passes by construction when nothing breaks.
+Quality is measured on notes kg was not written for (`kg_real_eval.py` on real
+minutes) and on the invented shapes of `test_note_shapes.py`.
 """
 
 from __future__ import annotations
@@ -46,14 +48,14 @@ def _checked_edges(graph) -> set[tuple[str, str, str]]:
             if d["type"] in generate.CHECKED}
 
 
-def test_every_planted_fact_is_found(built):
+def test_no_planted_fact_is_lost(built):
     expected, result = built
     missing = {tuple(f) for f in expected["facts"]} - _checked_edges(result.graph)
     assert not missing, f"{len(missing)} lost, by type {Counter(f[1] for f in missing)}: " \
                         f"{sorted(missing)[:10]}"
 
 
-def test_no_fact_of_a_checked_type_is_invented(built):
+def test_no_fact_beyond_the_planted_ones(built):
     expected, result = built
     extra = _checked_edges(result.graph) - {tuple(f) for f in expected["facts"]}
     assert not extra, f"{len(extra)} invented: {sorted(extra)[:10]}"

@@ -350,22 +350,25 @@ class RelationMatcher:
                 return None
         elif any(w in _NEGATIONS for w in before[-3:]):
             return None
-        # A capitalised "May" inside a sentence is the month, not a hedge.
-        hedges = [t.lower_ for t in doc[sent.start:cue.start]
-                  if t.i == sent.start or not t.text[:1].isupper()]
-        if not rule.get("hedged_ok") and (
-                any(w in self.hedges for w in hedges) or sent[-1].text == "?"):
-            return None  # "could be promoted to", "if … we promote", "proposed: X leads Y"
         subj = self._pick(rule["subject"], doc, cue, spans, sent)
         obj = self._pick(rule["object"], doc, cue, spans, sent)
         if subj is None or obj is None:
             return None
+        if not rule.get("hedged_ok") and self._hedged(doc, cue, sent):
+            return None  # "could be promoted to", "if … we promote", "proposed: X leads Y"
         many = subj if isinstance(subj, list) else obj if isinstance(obj, list) else None
         if many is not None:
             one = obj if many is subj else subj
             return [(rule["rel"], a, one) if many is subj else (rule["rel"], one, a)
                     for a in many] or None
         return (rule["rel"], subj, obj)
+
+    def _hedged(self, doc: Doc, cue: Span, sent: Span) -> bool:
+        if sent[-1].text == "?":
+            return True
+        # A capitalised "May" inside a sentence is the month, not a hedge.
+        return any(t.lower_ in self.hedges and (t.i == sent.start or not t.text[:1].isupper())
+                   for t in doc[sent.start:cue.start])
 
     def _pick(self, spec: dict, doc: Doc, cue: Span, spans, sent: Span):
         if spec.get("role_phrase"):

@@ -68,6 +68,8 @@ class Context:
     speakers: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     consumed: frozenset[int] = frozenset()
     prose: object | None = None
+    #: Answers that depend only on a line's enclosing lines, per (question, parents).
+    _scope_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def source(self) -> str:
@@ -97,12 +99,20 @@ class Context:
 
     def in_actions(self, ln: Line) -> bool:
         """Is `ln` inside an action-items section?"""
-        return any(self.lex.is_action_section(p.key or p.text) for p in self.openers(ln))
+        key = ("actions", ln.parents)
+        if key not in self._scope_cache:
+            self._scope_cache[key] = any(self.lex.is_action_section(p.key or p.text)
+                                         for p in self.openers(ln))
+        return self._scope_cache[key]
 
     def in_future(self, ln: Line) -> bool:
         """Is `ln` about a later meeting ("Roles for next meeting", "Next meeting")?"""
-        return any(self.lex.mentions_any(p.key or p.text, "future_section_words")
-                   for p in self.openers(ln))
+        key = ("future", ln.parents)
+        if key not in self._scope_cache:
+            self._scope_cache[key] = any(
+                self.lex.mentions_any(p.key or p.text, "future_section_words")
+                for p in self.openers(ln))
+        return self._scope_cache[key]
 
     def with_found(self, found: Found) -> Context:
         people = list(self.roster.people) + [r.text for r in found.people]

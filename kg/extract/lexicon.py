@@ -345,9 +345,18 @@ class Lexicon:
 
     def mentions_any(self, text: str, list_name: str, table: dict | None = None) -> bool:
         """Does `text` contain, as whole words, a phrase of the named word list?"""
-        phrases = (table or self.structure)[list_name]
-        padded = f" {norm_key(text)} "
-        return any(f" {p} " in padded for p in phrases)
+        key = (text, list_name, table is not None)
+        hit = self._mentions_cache.get(key)
+        if hit is None:
+            phrases = (table or self.structure)[list_name]
+            padded = f" {norm_key(text)} "
+            hit = any(f" {p} " in padded for p in phrases)
+            self._mentions_cache[key] = hit
+        return hit
+
+    @cached_property
+    def _mentions_cache(self) -> dict[tuple[str, str, bool], bool]:
+        return {}
 
     def opens_section(self, text: str) -> bool:
         """A bare line that opens a section: "Action items", "Next steps", "Other Attendees"."""
@@ -379,6 +388,7 @@ class Lexicon:
         return None
 
 
+@lru_cache(maxsize=1 << 14)
 def norm_key(text: str) -> str:
     """Normalise a label for lookup: `**Action Items:**` -> `action items`."""
     text = re.sub(r"[*_`#:]+", " ", text)

@@ -40,6 +40,7 @@ class ProseIndex:
         self.spans: dict[int, list[Span]] = {}
         self.starts: dict[int, int] = {}  # line -> its first character in its Doc
         self._customer_words = frozenset(ctx.lex.lexicon["customer_cue_words"])
+        self._refs: dict[tuple[int, int, int], Ref | None] = {}
 
     def on(self, ln: Line) -> list[Span]:
         return self.spans.get(ln.no, [])
@@ -48,7 +49,13 @@ class ProseIndex:
         return span.start_char == self.starts.get(ln.no)
 
     def ref(self, span: Span) -> Ref | None:
-        """What a mention span names, as a Ref to resolve."""
+        """What a mention span names, as a Ref to resolve (once per span)."""
+        key = (id(span.doc), span.start_char, span.label)
+        if key not in self._refs:
+            self._refs[key] = self._ref(span)
+        return self._refs[key]
+
+    def _ref(self, span: Span) -> Ref | None:
         label, text = span.label_, span.kb_id_ or span.text
         if label in (C.TICKET, C.INCIDENT):
             return Ref(V.TICKET if label == C.TICKET else V.INCIDENT, text, DECLARED)
@@ -77,10 +84,10 @@ class ProseIndex:
         """"our customer Initech", "client Globex", "Initech (customer)"."""
         cues = self._customer_words
         doc = span.doc
-        before = doc[span.start - 1].lower_ if span.start > 0 else ""
-        after = doc[span.end:span.end + 3].text.lower() if span.end < len(doc) else ""
-        return before in cues or any(after.startswith(f"( {w} )") or after.startswith(f"({w})")
-                                     for w in cues)
+        if span.start > 0 and doc[span.start - 1].lower_ in cues:
+            return True
+        return span.end + 2 < len(doc) and doc[span.end].text == "(" \
+            and doc[span.end + 1].lower_ in cues and doc[span.end + 2].text == ")"
 
 
 def read(ctx: Context) -> Found:
