@@ -16,7 +16,7 @@ import networkx as nx
 
 from . import __version__
 from .cache import FactsCache, cache_key, content_hash, gc_paused
-from .errors import InputError
+from .errors import InputError, NoteTooDense
 from .extract.facts import NoteFacts
 from .extract.note import extract
 from .graph import SCHEMA_VERSION, build_graph, write_graph
@@ -70,6 +70,8 @@ def extract_file(nf: NoteFile, options: BuildOptions) -> NoteFacts | Skipped:
         return note
     try:
         return extract(note, options.incident_prefixes)
+    except NoteTooDense as exc:
+        return Skipped(nf.source, str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad note must not stop a 10,000-note build
         return Skipped(nf.source, f"could not be extracted ({type(exc).__name__}: {exc}); "
                                   "this is a kg bug, please report it with the note")

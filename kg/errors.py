@@ -38,3 +38,7 @@ class BackendError(KgError):
     """A database that cannot be reached or refused the request."""
 
     exit_code = 1
+
+
+class NoteTooDense(KgError):
+    """A note that would take more work than one note may: it is skipped with this reason."""

@@ -24,6 +24,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ..errors import NoteTooDense
 from .lexicon import Lexicon, load, pipelines_dir
 
 SPANS_KEY = "kg"
@@ -133,7 +134,7 @@ class MentionTagger:
             if span is not None:
                 add(span, label)
         self._declared_short_names(doc, text, words, add)
-        self._declared_full_names(doc, text, add)
+        self._declared_full_names(doc, words, add)
         self._names(doc, words, add, taken)
         spans.sort(key=lambda s: s.start)
         for s in spans:
@@ -172,17 +173,21 @@ class MentionTagger:
             if word in short:
                 add(doc[i:i + 1], PERSON)
 
-    def _declared_full_names(self, doc: Doc, text: str, add) -> None:
+    def _declared_full_names(self, doc: Doc, words: list[str], add) -> None:
         """People the note declares are marked where written, exactly: a name run must
-        not run on into the next word ("[Omar Said](mailto:…) Draft the FAQ")."""
-        for name in doc.user_data.get("kg_people") or ():
-            start = text.find(name)
-            while start != -1:
-                end = start + len(name)
-                if (start == 0 or not text[start - 1].isalnum()) and (
-                        end == len(text) or not text[end].isalnum()):
-                    add(doc.char_span(start, end), PERSON)
-                start = text.find(name, end)
+        not run on into the next word ("[Omar Said](mailto:…) Draft the FAQ").
+
+        One pass over the tokens, names indexed by their first word.
+        """
+        by_first = doc.user_data.get("kg_people")
+        if not by_first:
+            return
+        for i, word in enumerate(words):
+            for name in by_first.get(word, ()):
+                n = len(name)
+                if tuple(words[i:i + n]) == name:
+                    add(doc[i:i + n], PERSON)
+                    break
 
     def _trim(self, span: Span, words: list[str], product: bool = False) -> Span | None:
         """Drop leading words like "The" or "Our" from a matched name.
@@ -252,6 +257,8 @@ def _capitalised(text: str) -> bool:
 #: How many tokens before an anchor an entity pattern may start ("Customer Success Team").
 _ANCHOR_REACH = 6
 _MAX_SENT = 80
+#: Most objects one cue may take ("concerns about A, B, C …"): a list, not a log dump.
+_MAX_OBJECTS = 20
 _SENT_END = frozenset({".", "!", "?", ";"})
 
 
@@ -324,6 +331,10 @@ class RelationMatcher:
         facts: list[tuple[str, Arg, Arg, int]] = []
         spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
         matches = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
+        budget = doc.user_data.get("kg_max_cues")
+        if budget is not None and len(matches) > budget:
+            raise NoteTooDense(f"{len(matches):,} relation cues in one stretch of text is more "
+                               f"than kg reads in one note ({budget:,}); split the note")
         # A cue inside a real mention is part of a name; a capitalised first word
         # ("Worried about …") is only a NAME candidate and may still be a cue.
         in_mention = {t for sp in spans if sp.label_ != NAME for t in range(sp.start, sp.end)}
@@ -396,7 +407,7 @@ class RelationMatcher:
         if spec.get("same_clause") and _clause_break(doc[cue.end:cands[0][1].start]):
             return None
         if spec.get("many"):
-            return [Arg(span=i) for i, _ in cands]
+            return [Arg(span=i) for i, _ in cands[:_MAX_OBJECTS]]
         return Arg(span=cands[0][0], weak=spec.get("weak", False))
 
     def _role(self, doc: Doc, cue: Span, sent: Span, capitalized: bool) -> Arg | None:

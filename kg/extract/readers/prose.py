@@ -30,6 +30,9 @@ _LONG_RUN = re.compile(rf"\S{{{_MAX_RUN + 1},}}")
 _LINE_JOIN = " \n "
 _VERSION = re.compile(r"\s+v?\d+(?:\.\d+)*$")
 _BARE_NUMBER = re.compile(r"#(\d+)$")
+#: Work one note may cause: relation cues read, and facts kept from one line.
+MAX_CUES = 20_000
+_MAX_FACTS_PER_LINE = 100
 
 
 class ProseIndex:
@@ -106,12 +109,21 @@ def read(ctx: Context) -> Found:
     declared = frozenset(w for p in ctx.roster.people for w in p.split()[:1]) | frozenset(
         ctx.roster.aliases)
     chips = frozenset(t for ln in todo for t, url in ln.links if url.startswith("mailto:") and t)
+    by_first: dict[str, list[tuple[str, ...]]] = {}  # declared full names by first token
+    for name in sorted({p for p in ctx.roster.people if " " in p} | chips,
+                       key=lambda p: (-len(p.split()), p)):
+        words = tuple(t.text for t in ctx.nlp.tokenizer(name))
+        by_first.setdefault(words[0], []).append(words)
     line_facts: dict[int, list] = {}
     for chunk in _chunks(todo):
-        _chunk(ctx, chunk, index, initials | handles, declared, found, line_facts,
-               frozenset(p for p in ctx.roster.people if " " in p) | chips)
+        _chunk(ctx, chunk, index, initials | handles, declared, found, line_facts, by_first)
     for ln in todo:
-        for (rel, a, b, _cue), spans in line_facts.get(ln.no, ()):
+        stated = line_facts.get(ln.no, ())
+        if len(stated) > _MAX_FACTS_PER_LINE:
+            found.warnings.append(f"line {ln.no}: {len(stated):,} relation cues on one line; "
+                                  f"kept the first {_MAX_FACTS_PER_LINE}")
+            stated = stated[:_MAX_FACTS_PER_LINE]
+        for (rel, a, b, _cue), spans in stated:
             subj, obj = _arg(ctx, index, a, spans, ln, rel, 0), _arg(ctx, index, b, spans, ln,
                                                                       rel, 1)
             for s in subj or ():
@@ -128,7 +140,7 @@ def read(ctx: Context) -> Found:
 
 
 def _chunk(ctx: Context, todo: list[Line], index: ProseIndex, short, declared, found: Found,
-           line_facts: dict, people: frozenset[str]) -> None:
+           line_facts: dict, people: dict[str, list[tuple[str, ...]]]) -> None:
     """Run the pipeline over consecutive lines as one Doc: its fixed cost is paid once.
 
     Spaces around each newline keep words apart from it: spaCy's tokenizer
@@ -146,7 +158,8 @@ def _chunk(ctx: Context, todo: list[Line], index: ProseIndex, short, declared, f
     if short:
         doc.user_data["kg_short"] = short
     doc.user_data["kg_declared"] = declared
-    doc.user_data["kg_people"] = sorted(people, key=len, reverse=True)
+    doc.user_data["kg_max_cues"] = MAX_CUES
+    doc.user_data["kg_people"] = people
     doc = ctx.nlp(doc)
     spans = list(doc.spans[C.SPANS_KEY])
 
