@@ -396,3 +396,77 @@ def test_words_that_label_structure_are_never_entities(build_notes):
     assert labels <= {"Meeting", "ActionItem", "Team"}
     everything = {a["name"] for _, a in g.nodes(data=True)}
     assert not {"Wiki Page", "Timestamp", "Decision", "ACTION", "Team"} & everything
+
+
+# -- minutes written by tools and by other communities --------------------------------------
+
+def test_irc_style_minutes_with_nick_speakers(build_notes):
+    g = build_notes({"2025-05-20-wg.txt": """
+        Payments WG teleconference 2025-05-20
+
+        Present: Ann Lee, Bo Chen, Cy Park
+        Regrets: Dee Ross
+        Chair: Ann Lee
+        Scribe: Bo Chen
+
+        <Ann> we should publish a draft
+        [15:04] <cpark> I'm worried about PAY-7
+        ACTION: Cy to draft the explainer
+        """}).graph
+    assert attended(g) == {"Ann Lee", "Bo Chen", "Cy Park"}
+    assert ("Cy Park", "PAY-7") in triples(g, "RAISED_CONCERN_ABOUT")  # the nick's concern
+    assert "cpark" in aliases(g, "Cy Park")
+    assert owners(g, "draft the explainer") == {"Cy Park"}
+
+
+def test_meetbot_summary_with_actions_by_person_and_people_present(build_notes):
+    g = build_notes({"2025-06-02-qa.txt": """
+        Meeting summary
+        ---------------
+        * ACTION: kparal to file the blocker bug  (adamw, 16:20:01)
+        * AGREED: the test day is on Thursday  (adamw, 16:25:44)
+
+        Action items, by person
+        -----------------------
+        * kparal
+          * kparal to file the blocker bug
+        * lruzicka
+          * lruzicka to update the wiki page
+
+        People present (lines said)
+        ---------------------------
+        * adamw (80)
+        * kparal (25)
+        * lruzicka (10)
+        """}).graph
+    assert attended(g) == {"adamw", "kparal", "lruzicka"}
+    assert set(items(g)) == {"file the blocker bug", "update the wiki page"}
+    assert owners(g, "update the wiki page") == {"lruzicka"}
+
+
+def test_indented_board_minutes_with_directors_present_absent_and_guests(build_notes):
+    g = build_notes({"2025-03-19-board.txt": """
+        Board of Directors Meeting Minutes
+        March 19, 2025
+
+         Directors Present:
+           Ann Lee
+           Bo Chen
+
+         Directors Absent:
+           Cy Park
+
+         Guests:
+           Dee Ross
+        """}).graph
+    assert attended(g) == {"Ann Lee", "Bo Chen", "Dee Ross"}
+    assert "Cy Park" in people(g)
+
+
+def test_notion_mentions_side_by_side(build_notes):
+    g = build_notes({"2025-07-07-growth.md": """
+        # Growth sync
+        Date: 2025-07-07
+        Participants: @Ann Lee @Bo Chen @Cy Park
+        """}).graph
+    assert attended(g) == {"Ann Lee", "Bo Chen", "Cy Park"}

@@ -54,6 +54,8 @@ _DONE_DATE = re.compile(r"✅\s*\d{4}-\d{2}-\d{2}")
 _TASK_EMOJI = re.compile(r"[📅⏳🛫➕✅🔁⏫🔼🔽]")
 _DONE_MARK = re.compile(r"✅|✔️?|☑️?|\[(?:done|DONE|Done)\]|\((?:done|DONE|Done)\)|^~~.*~~$")
 _TRAIL = " \t-–—:;,.|"
+#: A meetbot summary line ends with who logged it and when: "(adamw, 16:20:01)".
+_MEETBOT_TRAILER = re.compile(r"\s*\([\w.|-]+,\s*\d{1,2}:\d{2}(?::\d{2})?\)\s*$")
 _JOINT = re.compile(r"\b(?:with|between)\s+(?P<names>@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?"
                     r"(?:\s*(?:,|\band\b|&)\s*@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)*)")
 _BARE_DAY = re.compile(r"(?:next\s+|this\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|today|tonight"
@@ -92,6 +94,7 @@ class ItemParser:
         speaker) or a trailing name.
         """
         roster = roster or Roster()
+        text = _MEETBOT_TRAILER.sub("", text)
         tracked = bool(_TASK_EMOJI.search(text))
         text = _DONE_DATE.sub("✅", text)
         done = bool(_DONE_MARK.search(text))

@@ -28,6 +28,9 @@ _SPEAKER_TS_BEFORE = re.compile(
     rf"^[\[(]?(?P<ts>{_TIMESTAMP})[\])]?\s*[-–—]?\s*(?P<name>[^:\[\]()]{{1,60}}?)\s*:\s*(?P<text>.*)$")
 _SPEAKER_TS_AFTER = re.compile(
     rf"^(?P<name>[^:\[\]()]{{1,60}}?)\s*[\[(](?P<ts>{_TIMESTAMP})[\])]\s*:?\s*(?P<text>.*)$")
+# "<ann> text", "[15:04] <cpark> text": an IRC log
+_IRC = re.compile(r"^(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?"
+                  r"<[@+]?(?P<name>[A-Za-z][\w.|`^-]{0,30})>\s+(?P<text>.*)$")
 # "Key: value", "**Key:** value", "**Key**: value", "__Key__: value"
 _LABELLED = re.compile(
     r"^(?:\*\*|__)?(?P<key>[^\W\d_][^:*_\n]{0,48}?)(?:\*\*|__)?\s*:(?:\*\*|__)?(?:\s+(?P<value>.*))?$")
@@ -306,6 +309,10 @@ def _shape(no: int, raw: str, stripped: str) -> Line:
     if bold and kind != "bullet":
         key = clean_inline(bold.group("key")).rstrip(":")
         return Line(no, raw, "label", key, level, checkbox, key=key, links=links)
+    irc = body.startswith(("<", "[", "(")) and _IRC.match(body)
+    if irc:
+        return Line(no, raw, kind, clean_inline(irc.group("text")), level, checkbox,
+                    stamped=irc.group("name"), links=links)
     stamped = _CLOCK.search(body) and (_SPEAKER_TS_BEFORE.match(body)
                                        or _SPEAKER_TS_AFTER.match(body))
     if stamped and _name_shaped(clean_inline(stamped.group("name"))):

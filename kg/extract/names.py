@@ -27,6 +27,7 @@ _NICKNAME = re.compile(
 _ENTRY_END = re.compile(r"\s+[-–—|]\s+|\s*[(,;<|?]|\s+@|\s+-$")
 _SEPARATOR = re.compile(r"[(),;&+/]|\band/or\b|\band\b|\bor\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_AT_RUN = re.compile(r"\s+(?=@[A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,8 @@ class Names:
             parts.append(text[start:m.start()])
             start = m.end()
         parts.append(text[start:])
+        # "@Ann Lee @Bo Chen": Notion mentions written side by side.
+        parts = [q for p in parts for q in (_AT_RUN.split(p) if p.count("@") > 1 else [p])]
         out = []
         for p in parts:
             p = _strip_hedges(p.strip(" .:*_`"), self.hedges)

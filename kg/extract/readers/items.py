@@ -88,6 +88,9 @@ def _shape(ctx: Context, ln: Line, item_lines: set[int],
             return None  # "Follow-up on last week's actions": status, not new tasks
         if item_lines.intersection(ln.parents) or passed.intersection(ln.parents):
             return ("section", ln.text) if ln.checkbox else None  # a note under a line
+        if ln.kind == "bullet" and ln.no in ctx.layout.children and not ln.checkbox \
+                and ctx.names.in_slot(ln.text, ctx.roster):
+            return None  # "* kparal" over that person's tasks ("Action items, by person")
         if ln.key is not None and not ctx.names.in_slot(ln.key, ctx.roster) \
                 and not ctx.names.group_name(ln.key):
             passed.add(ln.no)
