@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -53,7 +54,7 @@ class GraphBuilder:
             attrs = dict(self.nodes[nid])
             if attrs["label"] == V.PERSON:
                 attrs["aliases"] = sorted(self.aliases.get(nid, set()) - {attrs["name"]})
-            if attrs["label"] not in (V.MEETING, V.ACTION_ITEM):
+            if attrs["label"] not in (V.MEETING, V.ACTION_ITEM, V.DECISION):
                 attrs["mentions"] = len(self.mention_lines.get(nid, ()))
             g.add_node(nid, **attrs)
         for (src, rel, dst) in sorted(self.edges):
@@ -106,7 +107,74 @@ def build_graph(notes: list[NoteFacts], resolver: Resolver, meta: dict) -> nx.Mu
                     tid = resolve(target)
                     if tid and V.allowed(V.TIED_TO, V.ACTION_ITEM, b.nodes[tid]["label"]):
                         b.edge(iid, V.TIED_TO, tid, note, line)
+        for dec in note.decisions:
+            _decision(b, note, dec, resolve, meetings)
+    _link_reversals(b)
     return b.graph(meta)
+
+
+def _decision(b: GraphBuilder, note: NoteFacts, dec, resolve, meetings: dict[str, str]) -> None:
+    did = V.decision_id(note.source, dec.text)
+    part = note.meeting_at(dec.line)
+    b.nodes.setdefault(did, {"label": V.DECISION, "name": dec.text, "text": dec.text,
+                             "date": part.date, "source": note.source, "line": dec.line,
+                             "kind": dec.kind, "status": "decided",
+                             **({"undoes": dec.undoes} if dec.undoes else {})})
+    for line in (dec.line, *dec.also):
+        b.edge(did, V.DECIDED_IN, meetings[part.key], note, line)
+        for rel, people in ((V.PROPOSED, dec.proposers), (V.SECONDED, dec.seconders),
+                            (V.OBJECTED_TO, dec.objectors)):
+            for ref in people:
+                pid = resolve(ref)
+                if pid and b.nodes[pid]["label"] == V.PERSON:
+                    b.edge(pid, rel, did, note, line)
+        for target in dec.targets:
+            tid = resolve(target)
+            if tid and V.allowed(V.ABOUT, V.DECISION, b.nodes[tid]["label"]):
+                b.edge(did, V.ABOUT, tid, note, line)
+
+
+def _link_reversals(b: GraphBuilder) -> None:
+    """A decision that says it reverses or replaces an earlier one about the same subject
+    SUPERSEDES the latest such decision before it, which becomes reversed or superseded.
+
+    Same subject: a shared ABOUT entity, or else half its content words shared.
+    """
+    decisions = sorted((a["date"] or "", a["source"], a["line"], nid)
+                       for nid, a in b.nodes.items() if a["label"] == V.DECISION)
+    about: dict[str, set[str]] = defaultdict(set)
+    for (src, rel, dst), _ev in b.edges.items():
+        if rel == V.ABOUT:
+            about[src].add(dst)
+    for k, (date, _src, _line, nid) in enumerate(decisions):
+        undoes = b.nodes[nid].get("undoes")
+        if not undoes:
+            continue
+        words = _content_words(b.nodes[nid]["text"])
+        for earlier_date, _s, _l, old in reversed(decisions[:k]):
+            if earlier_date >= date and date:
+                continue
+            shared = about[nid] & about[old]
+            overlap = words & _content_words(b.nodes[old]["text"])
+            if shared or len(overlap) * 2 >= max(1, min(len(words), 6)):
+                b.nodes[old]["status"] = undoes
+                evidence = b.edges.get((nid, V.DECIDED_IN, _meeting_of(b, nid)), {})
+                for ev in evidence.values():
+                    b.edges[(nid, V.SUPERSEDES, old)][(ev["source"], ev["line"])] = ev
+                break
+
+
+def _meeting_of(b: GraphBuilder, did: str) -> str:
+    return next(dst for (src, rel, dst) in b.edges if src == did and rel == V.DECIDED_IN)
+
+
+_STOP = frozenset("the a an to of and or in on for we our is are be will this that with "
+                  "from by as at it no not longer instead reverse reverses reversed revisit "
+                  "replace replaces decision decided decide agreed".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9][a-z0-9-]+", text.casefold()) if w not in _STOP}
 
 
 def _resolver_for(b: GraphBuilder, resolver: Resolver, note: NoteFacts,

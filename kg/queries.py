@@ -57,11 +57,26 @@ class CannedQuery:
     entity_args: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def prepare(self, args: dict, entities: Callable[[tuple[str, ...]], list[Entity]]) -> dict:
-        """Turn user arguments into query parameters, resolving entity names to ids."""
+        """Turn user arguments into query parameters, resolving entity names to ids.
+
+        A query with a `word` parameter takes any subject: an entity when one has
+        that name, else a word its rows must contain.
+        """
         params = dict(args)
         for arg, labels in self.entity_args.items():
-            if params.get(arg) is not None:
-                params[arg] = resolve_entity(str(params[arg]), entities(labels), labels).id
+            if params.get(arg) is None:
+                continue
+            text = str(params[arg])
+            if "word" not in params:
+                params[arg] = resolve_entity(text, entities(labels), labels).id
+                continue
+            try:
+                params[arg] = resolve_entity(text, entities(labels), labels).id
+                params["word"] = None
+            except QueryError as err:
+                if "ambiguous" in str(err):
+                    raise
+                params[arg], params["word"] = None, text.lower()
         return params
 
     def sort(self, rows: Iterable[dict]) -> list[dict]:
@@ -364,12 +379,35 @@ def open_items(g: nx.MultiDiGraph, person: str | None = None, overdue: bool = Fa
 
 @canned("person", id=(V.PERSON,))
 def person(g: nx.MultiDiGraph, id: str) -> list[dict]:  # noqa: A002
-    """Everything a person did: teams, ownership, concerns, promotions, meetings."""
+    """Everything a person did: teams, ownership, concerns, promotions, meetings, and the
+    decisions they moved, seconded, opposed or that name them."""
     rows = []
-    for x, d in _edges(g, id):
+    for x, d in list(_edges(g, id)) + list(_edges(g, id, V.ABOUT, out=False)):
         date, src = _first(d)
         rows.append({"relation": d.get("type"), "what": _name(g, x), "date": date,
                      "source": src})
+    return rows
+
+
+@canned("decisions", id=ANY_ENTITY)
+def decisions(g: nx.MultiDiGraph, id: str | None = None, word: str | None = None,  # noqa: A002
+              since: str | None = None) -> list[dict]:
+    """What meetings decided: about an entity or containing a word, since a date."""
+    rows = []
+    for n, a in _nodes_of_label(g, V.DECISION):
+        if since is not None and (a.get("date") is None or a["date"] < since):
+            continue
+        if word is not None and word not in (a.get("text") or "").lower():
+            continue
+        about = sorted(_name(g, x) for x, _ in _edges(g, n, V.ABOUT))
+        if id is not None and id not in {x for x, _ in _edges(g, n, V.ABOUT)} | {
+                p for p, d in _edges(g, n, out=False)
+                if d.get("type") in (V.PROPOSED, V.SECONDED, V.OBJECTED_TO)}:
+            continue
+        by = sorted(_name(g, p) for p, _ in _edges(g, n, V.PROPOSED, out=False))
+        rows.append({"date": a.get("date"), "decision": a.get("text"),
+                     "about": ", ".join(about), "by": ", ".join(by),
+                     "status": a.get("status"), "source": _item_source(a)})
     return rows
 
 
@@ -474,6 +512,8 @@ def query_args(query: CannedQuery, positional: tuple[str, ...], options: dict) -
         if value not in (None, False) and flag not in allowed:
             raise _usage_error(f"--{flag} does not apply to {query.name}", usage)
     args = {"id": positional[0] if positional else None} if slots else {}
+    if "since" in allowed:
+        args.update(word=None, since=_iso_date(options.get("since"), "--since"))
     if "overdue" in allowed:
         args.update(person=options.get("person"), overdue=bool(options.get("overdue")),
                     as_of=_iso_date(options.get("as_of")) or today())
@@ -486,10 +526,10 @@ def _usage_error(message: str, hint: str) -> QueryError:
     return err
 
 
-def _iso_date(text: str | None) -> str | None:
+def _iso_date(text: str | None, flag: str = "--as-of") -> str | None:
     if text is None:
         return None
     try:
         return _dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise _usage_error(f"--as-of {text!r} is not a date", "Use YYYY-MM-DD.") from None
+        raise _usage_error(f"{flag} {text!r} is not a date", "Use YYYY-MM-DD.") from None

@@ -95,6 +95,8 @@ class Resolver:
                 yield from ((r, note) for r in (f.subj, f.obj) if r.label == V.PERSON)
             for item in note.items:
                 yield from ((r, note) for r in item.owners)
+            for dec in note.decisions:
+                yield from ((r, note) for r in dec.proposers + dec.seconders + dec.objectors)
 
     def _collect_people(self) -> None:
         forms: dict[str, Counter] = defaultdict(Counter)
@@ -232,6 +234,7 @@ class Resolver:
             refs = [r for r, _ in note.mentions] + [x for f in note.facts for x in (f.subj, f.obj)]
             refs += [t for item in note.items for t in item.targets]
             refs += [o for item in note.items for o in item.owners if o.label != V.PERSON]
+            refs += [t for dec in note.decisions for t in dec.targets]
             for ref in refs:
                 if ref.label in _TYPE_ORDER:
                     key = _entity_key(ref.label, ref.text)

@@ -52,6 +52,7 @@ STYLE: dict[str, tuple[str, str]] = {
     V.TICKET: ("#e15759", "triangle"),
     V.INCIDENT: ("#9c2a2a", "star"),
     V.ACTION_ITEM: ("#edc948", "dot"),
+    V.DECISION: ("#2f7d6d", "box"),
 }
 _FALLBACK_STYLE = ("#bab0ac", "dot")
 

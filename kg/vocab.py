@@ -6,6 +6,7 @@ a label or a relationship type; it only travels as property values.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -19,10 +20,11 @@ TICKET = "Ticket"
 INCIDENT = "Incident"
 MEETING = "Meeting"
 ACTION_ITEM = "ActionItem"
+DECISION = "Decision"
 
 #: Every node label, in the order summaries and legends list them.
 LABELS: tuple[str, ...] = (
-    MEETING, PERSON, TEAM, PRODUCT, CUSTOMER, ROLE, TICKET, INCIDENT, ACTION_ITEM,
+    MEETING, PERSON, TEAM, PRODUCT, CUSTOMER, ROLE, TICKET, INCIDENT, ACTION_ITEM, DECISION,
 )
 #: Labels whose nodes are named things found in text (everything but meetings and items).
 ENTITY_LABELS: tuple[str, ...] = (PERSON, TEAM, PRODUCT, CUSTOMER, ROLE, TICKET, INCIDENT)
@@ -42,6 +44,12 @@ PART_OF = "PART_OF"
 AFFECTED = "AFFECTED"
 MENTIONS = "MENTIONS"
 WORKS_ON = "WORKS_ON"
+DECIDED_IN = "DECIDED_IN"
+ABOUT = "ABOUT"
+PROPOSED = "PROPOSED"
+SECONDED = "SECONDED"
+OBJECTED_TO = "OBJECTED_TO"
+SUPERSEDES = "SUPERSEDES"
 
 #: Every relationship type with the (source labels, target labels) it may join.
 #: The graph model refuses any edge outside this table.
@@ -59,6 +67,12 @@ RELATIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     AFFECTED: (frozenset({INCIDENT}), frozenset({CUSTOMER})),
     MENTIONS: (frozenset({MEETING}), frozenset(ENTITY_LABELS)),
     WORKS_ON: (frozenset({PERSON}), frozenset({TICKET, PRODUCT})),
+    DECIDED_IN: (frozenset({DECISION}), frozenset({MEETING})),
+    ABOUT: (frozenset({DECISION}), frozenset({TICKET, INCIDENT, PRODUCT, TEAM, CUSTOMER, PERSON})),
+    PROPOSED: (frozenset({PERSON}), frozenset({DECISION})),
+    SECONDED: (frozenset({PERSON}), frozenset({DECISION})),
+    OBJECTED_TO: (frozenset({PERSON}), frozenset({DECISION})),
+    SUPERSEDES: (frozenset({DECISION}), frozenset({DECISION})),
 }
 REL_TYPES: tuple[str, ...] = tuple(RELATIONS)
 
@@ -100,8 +114,8 @@ def node_id(label: str, name: str) -> str:
     """
     if label in KEYED_LABELS:
         return f"{label.lower()}:{name}"
-    if label == ACTION_ITEM:
-        raise ValueError("action item ids are made by item_id()")
+    if label in (ACTION_ITEM, DECISION):
+        raise ValueError("action item and decision ids are made by item_id() and decision_id()")
     return f"{_prefix(label)}:{slug(name)}"
 
 
@@ -112,6 +126,13 @@ def meeting_id(source: str) -> str:
 def item_id(source: str, line: int, nth: int = 1) -> str:
     """An action item is identified by where it was written (the nth item of its line)."""
     return f"item:{source}:{line}" + (f".{nth}" if nth > 1 else "")
+
+
+def decision_id(source: str, text: str) -> str:
+    """A decision is identified by its note and its words, not its line: inserting lines
+    above it keeps its id."""
+    digest = hashlib.blake2b(fold(text).encode(), digest_size=6).hexdigest()
+    return f"decision:{source}:{digest}"
 
 
 def _prefix(label: str) -> str:

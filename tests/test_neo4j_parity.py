@@ -67,6 +67,9 @@ def _cases(g) -> list[tuple[str, dict]]:
     cases += [("person", {"id": p}) for p in names[V.PERSON]] + [("person", {"id": "Marco"})]
     cases += [("team", {"id": t}) for t in names[V.TEAM]] + [("team", {"id": "core"})]
     cases += [("timeline", {"id": x}) for x in keys + names[V.PERSON][:2]]
+    subjects = [None, "freeze", "checklist"] + keys + names[V.PERSON]
+    cases += [("decisions", {"id": x, "word": None, "since": since})
+              for x in subjects for since in (None, "2025-01-20")]
     for person in (None, "Marco Rossi"):
         for overdue in (False, True):
             cases.append(("open-items", {"person": person, "overdue": overdue,
@@ -82,6 +85,9 @@ def test_every_query_gives_identical_rows_on_bolt(loaded, graph):
         nx_rows = run_query(queries[name], dict(args), NetworkXBackend(graph))
         bolt_rows = run_query(queries[name], dict(args), StoreBackend(loaded))
         assert bolt_rows == nx_rows, (name, args)
+    decided = run_query(queries["decisions"], {"id": "ORB-100", "word": None, "since": None},
+                        StoreBackend(loaded))
+    assert [r["status"] for r in decided] == ["reversed", "decided"]
     owners = run_query(queries["owners"], {"id": "ORB-100"}, StoreBackend(loaded))
     assert {r["person"] for r in owners} == {"Priya Raman", "Marco Rossi", "Sam Okafor"}
 

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from .. import vocab as V
 from ..notes import Note
 from .dates import to_date
-from .facts import DECLARED, Fact, Item, MeetingPart, NoteFacts, Ref
+from .facts import DECLARED, Decision, Fact, Item, MeetingPart, NoteFacts, Ref
 from .layout import Layout, Line
 from .lexicon import Lexicon
 from .names import Names
@@ -32,6 +32,7 @@ class Found:
     facts: list[Fact] = field(default_factory=list)
     mentions: list[tuple[Ref, int]] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)  # lines no later reader should read
     speakers: dict[int, str] = field(default_factory=dict)  # line -> who said it
     evidence: dict[int, str] = field(default_factory=dict)  # line -> text, when not the line
@@ -142,6 +143,7 @@ def collect(out: NoteFacts, found: Found) -> None:
     out.mentions += found.mentions
     out.facts += found.facts
     out.items += found.items
+    out.decisions += found.decisions
     out.warnings += found.warnings
     for line, text in found.evidence.items():
         out.lines.setdefault(line, text)

@@ -44,6 +44,19 @@ class Item:
     also: list[int] = field(default_factory=list)  # other lines that state the same action
 
 
+@dataclass
+class Decision:
+    line: int
+    text: str
+    kind: str  # decision, agreement, resolution, consensus, conclusion, vote
+    targets: list[Ref]  # what it is about
+    proposers: list[Ref] = field(default_factory=list)
+    seconders: list[Ref] = field(default_factory=list)
+    objectors: list[Ref] = field(default_factory=list)
+    undoes: str | None = None  # "reversed" or "superseded": it says it undoes an earlier one
+    also: list[int] = field(default_factory=list)  # other lines of the same decision
+
+
 @dataclass(frozen=True)
 class MeetingPart:
     """One meeting a file records: most files hold one, a running notes file several."""
@@ -70,6 +83,7 @@ class NoteFacts:
     mentions: list[tuple[Ref, int]] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
     lines: dict[int, str] = field(default_factory=dict)  # evidence text per line
     warnings: list[str] = field(default_factory=list)
 

@@ -358,6 +358,16 @@ class Lexicon:
     def _mentions_cache(self) -> dict[tuple[str, str, bool], bool]:
         return {}
 
+    def decision_kind(self, label: str) -> str | None:
+        """The kind of decision a label records ("RESOLVED" -> "resolution"), or None."""
+        return self._decision_index.get(norm_key(label).lstrip("#"))
+
+    @cached_property
+    def _decision_index(self) -> dict[str, str]:
+        return {norm_key(w).lstrip("#"): kind
+                for kind, words in self.structure["decision_labels"].items()
+                if not kind.startswith("_") for w in words}
+
     def opens_section(self, text: str) -> bool:
         """A bare line that opens a section: "Action items", "Next steps", "Other Attendees"."""
         if any(part in self.section_names for part in split_label(text)):

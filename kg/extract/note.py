@@ -3,7 +3,7 @@
 The readers run in order, each seeing what the earlier ones found (the
 declared people, who spoke which line, the mentions in the prose):
 
-    header -> attendees -> speakers -> prose -> tables -> teams -> items
+    header -> attendees -> speakers -> prose -> tables -> teams -> items -> decisions
 
 A new note style is one new reader (or one more shape in a reader) and a test.
 """
@@ -19,11 +19,11 @@ from .layout import parse
 from .lexicon import load
 from .names import Names
 from .nlp import pipeline
-from .readers import attendees, header, items, prose, speakers, tables, teams
+from .readers import attendees, decisions, header, items, prose, speakers, tables, teams
 
 #: The readers, in the order they run.
 READERS = (header.read, attendees.read, speakers.read, prose.read, tables.read, teams.read,
-           items.read)
+           items.read, decisions.read)
 _MAX_EVIDENCE = 300
 
 
@@ -47,6 +47,7 @@ def _evidence(ctx: Context, out: NoteFacts) -> None:
     """Keep the text of every line a fact or mention points to (long lines cut)."""
     used = {line for _, line in out.mentions} | {f.line for f in out.facts}
     used |= {i.line for i in out.items} | {n for i in out.items for n in i.also}
+    used |= {d.line for d in out.decisions} | {n for d in out.decisions for n in d.also}
     for no in sorted(used):
         if no not in out.lines and 1 <= no <= len(ctx.layout.lines):
             out.lines[no] = ctx.layout.line(no).raw.strip()[:_MAX_EVIDENCE]

@@ -66,6 +66,7 @@ def read(ctx: Context) -> Found:
         done = parsed.done or ln.checkbox == "done" or bool(re.match(r"^~~.*~~$", ln.text))
         if add_item(ctx, found, ln, parsed.text, owners, parsed.due, done, ref=parsed.ref):
             item_lines.add(ln.no)
+    found.consumed |= item_lines
     merge_repeats(found)
     return found
 
@@ -80,7 +81,7 @@ def _shape(ctx: Context, ln: Line, item_lines: set[int],
     if ln.text.lower().startswith(("#action", "[action]", "[todo]", "[ai]")):
         return "labelled", ln.text
     if ln.no in ctx.speakers and ln.value and _SPOKEN_ACTION.match(ln.value) \
-            and not lex.mentions_any(ln.value.split(" ", 1)[0], "decision_labels"):
+            and not lex.decision_kind(ln.value.split(" ", 1)[0]):
         return "spoken", _SPOKEN_ACTION.sub("", ln.value, count=1)
     if ctx.in_actions(ln):
         if any(lex.mentions_any(p.key or p.text, "review_section_words")
@@ -113,7 +114,7 @@ def _is_task(ctx: Context, ln: Line, kind: str, parsed: ParsedItem) -> bool:
     if text in _EMPTY or not re.search(r"\w", text):
         return False
     first = text.split(" ", 1)[0]
-    if ctx.lex.mentions_any(first, "decision_labels"):
+    if ctx.lex.decision_kind(first):
         return False  # "ACTION: Consensus is that we will not …" records a decision
     has_owner = bool(parsed.owners or parsed.groups)
     if not has_owner and first in ctx.names.hedges_of_proposal:
@@ -166,10 +167,10 @@ def add_item(ctx: Context, found: Found, ln: Line, text: str, owners: list[Ref],
     text = clean_inline(text)
     if not text:
         return False
-    targets = list(extra_targets) + _targets(ctx, ln, text)
+    targets = list(extra_targets) + targets_of(ctx, ln, text)
     for parent in ctx.layout.scope(ln):
         if parent.kind == "bullet":  # an item listed under a ticket is about that ticket
-            targets += [t for t in _targets(ctx, parent, "") if t.label in (V.TICKET, V.INCIDENT)]
+            targets += [t for t in targets_of(ctx, parent, "") if t.label in (V.TICKET, V.INCIDENT)]
     seen, uniq = set(), []
     for t in targets:
         if (t.label, t.text) not in seen:
@@ -179,12 +180,14 @@ def add_item(ctx: Context, found: Found, ln: Line, text: str, owners: list[Ref],
     return True
 
 
-def _targets(ctx: Context, ln: Line, text: str) -> list[Ref]:
+def targets_of(ctx: Context, ln: Line, text: str, people: bool = False) -> list[Ref]:
+    """What a line names: tickets (also behind links), products, customers, names in `text`."""
     out = []
     index = ctx.prose
+    wanted = _TARGETS + ((V.PERSON, V.TEAM) if people else ())
     for span in index.on(ln) if index is not None else ():
         ref = index.ref(span)
-        if ref is not None and ref.label in _TARGETS:
+        if ref is not None and ref.label in wanted:
             if ref.label in (V.TICKET, V.INCIDENT) or span.text in text:
                 out.append(ref)
     prefixes = ctx.nlp.get_pipe("kg_mentions").incident_prefixes

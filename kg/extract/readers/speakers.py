@@ -64,7 +64,7 @@ def _is_speaker(ctx: Context, name: str | None, stamped: bool = False) -> bool:
         return False
     lex = ctx.lex
     if lex.meta_field(name) or lex.is_action_prefix(name) or lex.person_list(name) \
-            or lex.mentions_any(name, "decision_labels") or lex.is_action_section(name):
+            or lex.decision_kind(name) or lex.is_action_section(name):
         return False
     if stamped:
         return ctx.names.person_name(name, declared=True)
