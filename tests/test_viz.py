@@ -173,3 +173,20 @@ def test_kg_build_writes_the_page(tmp_path):
     page = (tmp_path / "graph.html").read_text(encoding="utf-8")
     assert 'id="kg-data"' in page and "vis.Network" in page
     assert read_graph(tmp_path / "graph.json").number_of_nodes() > 0
+
+
+def test_decisions_have_their_own_shape_and_show_text_and_status(tmp_path):
+    from conftest import REPO
+    from kg.build import build
+    g = build([REPO / "seeds"], None).graph
+    page = write_page(g, tmp_path / "g.html").read_text(encoding="utf-8")
+    blob = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page,
+                     re.S).group(1)
+    data = json.loads(blob)
+    decisions = [n for n in data["nodes"] if n["group"] == "Decision"]
+    assert decisions and {n["shape"] for n in decisions} == {"box"}
+    legend = {x["label"]: x["shape"] for x in data["legend"]}
+    assert legend["Decision"] == "box" and legend["Person"] != "box"
+    props = [data["details"][n["id"]]["props"] for n in decisions]
+    assert {p["status"] for p in props} == {"decided", "reversed"}
+    assert all(p["text"] for p in props)
