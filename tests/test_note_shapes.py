@@ -471,3 +471,21 @@ def test_notion_mentions_side_by_side(build_notes):
         Participants: @Ann Lee @Bo Chen @Cy Park
         """}).graph
     assert attended(g) == {"Ann Lee", "Bo Chen", "Cy Park"}
+
+
+def test_product_labels_owners_and_title_case_headings_are_not_people(build_notes):
+    g = build_notes({"2025-08-12-platform.md": """
+        # Platform sync
+        Date: 2025-08-12
+        Attendees: Dana Whit, Eli Moss
+
+        ## Grant Access Review
+        - Kubernetes: 1.31 is out, upgrade planned
+        - Slack: the #alerts channel is noisy
+
+        ## Action items
+        - Kubernetes to roll out the new node pools
+        - Dana to book the upgrade window
+        """}).graph
+    assert people(g) == {"Dana Whit", "Eli Moss"}
+    assert owners(g, "book the upgrade window") == {"Dana Whit"}

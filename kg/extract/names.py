@@ -135,6 +135,11 @@ class Names:
         if not self.person_name(name, declared=True):
             return False
         words = name.lstrip("@").split()
+        if len(words) == 1 and not name.startswith("@") and name[:1].isupper() \
+                and not name.isupper() and words[0] not in self.first_names:
+            # "Kubernetes to ship 1.31": one capitalised word that is no given name is a
+            # person only where the note says so elsewhere (a roster, a speaker).
+            return False
         return name.startswith("@") or len(words) == 1 or words[0] in self.first_names
 
     def group_name(self, text: str) -> bool:

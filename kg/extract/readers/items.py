@@ -23,6 +23,7 @@ from ..context import Context, Found
 from ..facts import CUE, DECLARED, NAME, Item, Ref
 from ..items import ItemParser, ParsedItem
 from ..layout import Line, clean_inline
+from ..roster import Roster
 from .prose import team_name
 
 _SPOKEN_ACTION = re.compile(r"^(?:an?\s+)?action(?:\s+items?|\s+points?)?\b[\s,:]*", re.IGNORECASE)
@@ -37,6 +38,9 @@ _TARGETS = (V.TICKET, V.INCIDENT, V.PRODUCT, V.CUSTOMER, NAME)
 def read(ctx: Context) -> Found:
     found = Found()
     parser = ItemParser(ctx.lex, ctx.names)
+    # Speakers count as declared: "Quillfeather:" earlier makes "Quillfeather to …" an owner.
+    roster = Roster(ctx.roster.people + tuple(sorted(set(ctx.speakers.values()))),
+                    ctx.roster.aliases)
     item_lines: set[int] = set()
     passed: set[int] = set()  # lines of an action section read as no task
     for ln in ctx.layout.lines:
@@ -49,7 +53,7 @@ def read(ctx: Context) -> Found:
             continue
         kind, body = shape
         strict = kind == "checkbox"
-        parsed = parser.parse(body, ctx.ref_date(ln.no), ctx.roster, strict=strict)
+        parsed = parser.parse(body, ctx.ref_date(ln.no), roster, strict=strict)
         if not (parsed.owners or parsed.groups):
             _chip_owner(ln, parsed)
         if kind == "spoken":

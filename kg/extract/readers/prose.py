@@ -44,6 +44,8 @@ class ProseIndex:
         self.starts: dict[int, int] = {}  # line -> its first character in its Doc
         self._customer_words = frozenset(ctx.lex.lexicon["customer_cue_words"])
         self._refs: dict[tuple[int, int, int], Ref | None] = {}
+        #: Spans in title-cased text (headings, field labels), where capitals say nothing.
+        self.titled: set[tuple[int, int, int]] = set()
 
     def on(self, ln: Line) -> list[Span]:
         return self.spans.get(ln.no, [])
@@ -65,6 +67,8 @@ class ProseIndex:
         if label == C.PERSON:
             if text.startswith("@"):
                 return Ref(V.PERSON, text[1:].strip(), CUE)
+            if (id(span.doc), span.start_char, span.label) in self.titled:
+                return Ref(NAME, span.text, GUESS)  # "## Grant Access Review" is no person
             return Ref(V.PERSON, span.text, GUESS)
         if label == C.TEAM:
             return Ref(V.TEAM, team_name(span.text), CUE)
@@ -169,6 +173,10 @@ def _chunk(ctx: Context, todo: list[Line], index: ProseIndex, short, declared, f
     for span in spans:
         ln = line_at(span.start_char)
         index.spans.setdefault(ln.no, []).append(span)
+        offset = span.start_char - index.starts[ln.no]
+        if ln.kind == "heading" or (ln.key is not None and ln.no not in ctx.speakers
+                                    and offset < len(ln.key)):
+            index.titled.add((id(span.doc), span.start_char, span.label))
         ref = index.ref(span)
         if ref is not None:
             found.mention(ref, ln)

@@ -13,6 +13,7 @@ Speakers attended; author tags only say who wrote the line.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ... import vocab as V
 from ..context import Context, Found
@@ -27,6 +28,7 @@ _SKIP = ("frontmatter", "code", "blank", "table_header", "table_sep", "rule", "h
 
 def read(ctx: Context) -> Found:
     found = Found()
+    labelled: list[tuple[Line, str]] = []  # "Name: text" lines, judged together below
     for ln in ctx.layout.lines:
         if ln.kind in _SKIP or ln.no in ctx.consumed or ctx.in_actions(ln):
             continue  # "Nina Patel: split the epic" under "Action items" names an owner
@@ -40,14 +42,28 @@ def read(ctx: Context) -> Found:
                 and not _ONLY_LINKS.match(ln.value):
             name = _REMARK.sub("", ln.key).strip()
             if _is_speaker(ctx, name):
-                _speaks(ctx, found, name, ln, attended=True)
+                labelled.append((ln, name))
         else:
             tag = _AUTHOR_TAG.match(ln.text)
             if tag:
                 names = ctx.names.split(tag.group("tags"))
                 if names and all(ctx.roster.match(n) for n in names):
                     found.speakers[ln.no] = names[0]
+    # A label the note does not declare and that is no given name ("Kubernetes:",
+    # "Quillfeather:") is a speaker only where the note is a dialogue: the label
+    # comes back, or other people speak in it too.
+    sure = {name for _ln, name in labelled if _known(ctx, name)}
+    counts = Counter(name for _ln, name in labelled)
+    for ln, name in labelled:
+        if name in sure or counts[name] >= 2 or len(sure) >= 2:
+            _speaks(ctx, found, name, ln, attended=True)
     return found
+
+
+def _known(ctx: Context, name: str) -> bool:
+    """Declared by the note, a given name, or a full name that starts with one."""
+    words = name.lstrip("@").split()
+    return bool(ctx.roster.match(name)) or words[0] in ctx.lex.first_names or name.islower()
 
 
 def _speaks(ctx: Context, found: Found, name: str, ln: Line, attended: bool) -> None:
@@ -68,4 +84,7 @@ def _is_speaker(ctx: Context, name: str | None, stamped: bool = False) -> bool:
         return False
     if stamped:
         return ctx.names.person_name(name, declared=True)
-    return ctx.names.in_slot(name, ctx.roster)
+    # A label is judged as a name here; whether an unknown one speaks is decided above.
+    return ctx.names.person_name(name, declared=True) and (
+        bool(ctx.roster.match(name)) or ctx.names.in_slot(name, ctx.roster)
+        or len(name.split()) == 1)
