@@ -23,7 +23,7 @@ from ... import vocab as V
 from ..context import Context, Found
 from ..facts import DECLARED, Decision, Ref
 from ..layout import Line
-from .items import targets_of
+from .items import named_by
 
 _KINDS = ("bullet", "text", "table", "label")
 _URL = re.compile(r"<?https?://\S+>?")
@@ -150,17 +150,7 @@ def _with_continuations(ctx: Context, lines: list[Line]) -> list[Line]:
 
 def _decision(ctx: Context, lines: list[Line], kind: str, text: str) -> Decision:
     first, last = lines[0], lines[-1]
-    targets: list[Ref] = []
-    for ln in lines:
-        targets += targets_of(ctx, ln, ln.text, people=True)
-    for parent in ctx.layout.scope(first):
-        if parent.kind == "bullet":
-            targets += [t for t in targets_of(ctx, parent, "") if t.label in (V.TICKET, V.INCIDENT)]
-    seen, uniq = set(), []
-    for t in targets:
-        if (t.label, t.text) not in seen:
-            seen.add((t.label, t.text))
-            uniq.append(t)
+    uniq = named_by(ctx, lines, people=True)
     joined = " ".join(x.text for x in lines)
     proposers = _roles(ctx, joined, "proposer")
     if kind == "vote" and not proposers and ctx.speakers.get(first.no):

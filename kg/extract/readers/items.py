@@ -171,17 +171,25 @@ def add_item(ctx: Context, found: Found, ln: Line, text: str, owners: list[Ref],
     text = clean_inline(text)
     if not text:
         return False
-    targets = list(extra_targets) + targets_of(ctx, ln, text)
-    for parent in ctx.layout.scope(ln):
-        if parent.kind == "bullet":  # an item listed under a ticket is about that ticket
-            targets += [t for t in targets_of(ctx, parent, "") if t.label in (V.TICKET, V.INCIDENT)]
-    seen, uniq = set(), []
-    for t in targets:
-        if (t.label, t.text) not in seen:
-            seen.add((t.label, t.text))
-            uniq.append(t)
-    found.items.append(Item(ln.no, text, owners, due, "done" if done else "open", uniq, ref))
+    targets = named_by(ctx, [ln], text, extra=extra_targets)
+    found.items.append(Item(ln.no, text, owners, due, "done" if done else "open", targets, ref))
     return True
+
+
+def named_by(ctx: Context, lines: list[Line], text: str | None = None, people: bool = False,
+             extra: list[Ref] = ()) -> list[Ref]:
+    """What the lines name, and the tickets of the bullets they sit under, each once:
+    an item or a decision listed under a ticket is about that ticket."""
+    targets = list(extra)
+    for ln in lines:
+        targets += targets_of(ctx, ln, ln.text if text is None else text, people)
+    for parent in ctx.layout.scope(lines[0]):
+        if parent.kind == "bullet":
+            targets += [t for t in targets_of(ctx, parent, "") if t.label in (V.TICKET, V.INCIDENT)]
+    first: dict[tuple[str, str], Ref] = {}
+    for t in targets:
+        first.setdefault((t.label, t.text), t)
+    return list(first.values())
 
 
 def targets_of(ctx: Context, ln: Line, text: str, people: bool = False) -> list[Ref]:
