@@ -15,6 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from . import __version__
+from .aliases import ALIAS_FILE, Aliases
 from .cache import FactsCache, cache_key, content_hash, gc_paused
 from .errors import InputError
 from .extract.facts import NoteFacts
@@ -22,7 +23,7 @@ from .extract.note import extract
 from .graph import SCHEMA_VERSION, build_graph, write_graph
 from .notes import DEFAULT_MAX_BYTES, NoteFile, Skipped, discover, read
 from .parallel import extract_many, with_progress, worker_count
-from .resolve import ALIAS_FILE, Aliases, Resolver
+from .resolve import Resolver
 
 DEFAULT_OUT = "kg-out"
 

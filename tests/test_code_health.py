@@ -12,7 +12,7 @@ from conftest import REPO
 LAYERS = [
     ("kg/notes.py",),
     ("kg/extract/",),
-    ("kg/resolve.py",),
+    ("kg/resolve.py", "kg/aliases.py"),
     ("kg/graph.py",),
     ("kg/cache.py", "kg/parallel.py", "kg/build.py", "kg/queries.py", "kg/backends/", "kg/viz.py"),
     ("kg/cli",),
