@@ -38,3 +38,10 @@ class BackendError(KgError):
     """A database that cannot be reached or refused the request."""
 
     exit_code = 1
+
+
+class OutputError(KgError):
+    """An output file or folder that cannot be written (permissions, a full disk)."""
+
+    exit_code = 1
+    hint = "Check that the folder is writable, or choose another with --out."
