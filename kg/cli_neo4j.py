@@ -26,8 +26,8 @@ def neo4j_options(f):
         click.option("--batch-size", type=click.IntRange(1), default=None,
                      help="Rows per write transaction [default 500]."),
         click.option("--max-batch-bytes", type=click.IntRange(512), default=None,
-                     help="Largest serialized batch in bytes [default 1000000]; "
-                          "lower it for servers with small message limits."),
+                     help="Largest serialized batch in bytes [default 1000000; 2500 for "
+                          "FalkorDB, which crashes on larger messages]."),
     ]
     for option in reversed(options):
         f = option(f)
