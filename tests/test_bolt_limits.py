@@ -38,7 +38,7 @@ def server():
     srv = server_from_env() or start_falkordb(password=SECRET)
     # A fresh driver's first handshake with FalkorDB can stall: fail fast and retry.
     old = os.environ.get("NEO4J_CONNECTION_TIMEOUT")
-    os.environ["NEO4J_CONNECTION_TIMEOUT"] = "2"
+    os.environ["NEO4J_CONNECTION_TIMEOUT"] = "0.5"
     yield srv
     if old is None:
         del os.environ["NEO4J_CONNECTION_TIMEOUT"]
