@@ -59,3 +59,13 @@ def run_unprivileged(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     """Run `cmd` so that file permissions apply to it, even when the tests run as root."""
     prefix = _NO_DAC if os.geteuid() == 0 else []
     return subprocess.run(prefix + cmd, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+class RunsCode:
+    """What a hostile pickle holds: unpickling it runs a shell command that creates `marker`."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
