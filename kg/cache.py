@@ -109,9 +109,15 @@ class FactsCache:
         return facts
 
     def put(self, source: str, digest: str, facts: NoteFacts) -> None:
-        if self.path is not None and source not in self.new:
-            self.new[source] = (digest, json.dumps(encode(facts), ensure_ascii=False,
-                                                   separators=(",", ":")))
+        if self.path is None or source in self.new:
+            return
+        try:
+            text = json.dumps(encode(facts), ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError) as exc:  # a value JSON cannot hold: not cached
+            self.warnings.append(f"{source}: not cached ({_brief(exc)}); it is extracted "
+                                 "again on every build")
+            return
+        self.new[source] = (digest, text)
 
     def save(self) -> None:
         """Write this build's entries (only), atomically; a failure is only a warning."""
@@ -134,7 +140,7 @@ def _load(path: Path, key: str) -> dict[str, tuple[str, str]]:
     if not path.is_file():
         raise ValueError("not a file")
     with path.open("rb") as fh:
-        header = json.loads(fh.readline())
+        header = json.loads(fh.readline(4096))  # a header is short; random bytes need not be
         if not isinstance(header, dict) or header.get("key") != key:
             return {}  # written by another kg or for other options: just rebuild it
         entries = {}

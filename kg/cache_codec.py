@@ -3,8 +3,8 @@
 Generic over dataclass fields: `encode` walks `dataclasses.fields`, and
 `decoder(cls)` builds, once per class, a function that rebuilds an instance
 from what `encode` made, checking every value against the field's type hint
-(str, int, float, bool, None, unions, list, tuple, set, dict, nested
-dataclasses). A field added later to NoteFacts is cached with no change here;
+(str, int, float, bool, None, enums, unions, list, tuple, set, dict,
+nested dataclasses). A field added later to NoteFacts is cached with no change here;
 one missing from the data takes its default. Anything that does not fit is a
 CodecError: a damaged or foreign cache entry is re-extracted, never trusted.
 """
@@ -12,6 +12,7 @@ CodecError: a damaged or foreign cache entry is re-extracted, never trusted.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import types
 import typing
 from collections.abc import Callable
@@ -35,6 +36,8 @@ def encode(value):
     if isinstance(value, dict):
         # Pairs, not an object: JSON object keys are text, and `lines` has int keys.
         return [[encode(k), encode(v)] for k, v in value.items()]
+    if isinstance(value, enum.Enum):
+        return value.value
     return value
 
 
@@ -61,6 +64,8 @@ def decoder(tp) -> Decode:
         return _mapping(decoder(args[0]), decoder(args[1]))
     if tp in (str, int, float, bool, type(None)):
         return _scalar(tp)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return _enum(tp)
     return _any  # a hint this module does not know: take the plain value as it is
 
 
@@ -77,6 +82,15 @@ def _scalar(tp) -> Decode:
 
 def _any(value):
     return value
+
+
+def _enum(tp) -> Decode:
+    def check(value):
+        try:
+            return tp(value)
+        except ValueError:
+            raise CodecError(f"{value!r} is not a {tp.__name__}") from None
+    return check
 
 
 def _union(options: tuple[Decode, ...], optional: bool) -> Decode:

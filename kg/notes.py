@@ -192,15 +192,20 @@ def read_bytes(nf: NoteFile, max_bytes: int = DEFAULT_MAX_BYTES,
     """
     if not nf.path.name.lower().endswith(NOTE_SUFFIXES):
         return Skipped(nf.source, "not a note (kg reads .md, .markdown and .txt files)")
-    if nf.root is not None and not follow_symlinks and _leaves(nf.path, nf.root):
-        return Skipped(nf.source, "a link to a file outside the notes folder "
-                                  "(pass --follow-symlinks to read it)")
+    checked = nf.root is not None and not follow_symlinks
     try:
+        # os.walk never enters a linked folder, so only the file itself can be a link.
+        is_link = checked and nf.path.is_symlink()
+        if is_link and not Path(os.path.realpath(nf.path)).is_relative_to(nf.root):
+            return Skipped(nf.source, "a link to a file outside the notes folder "
+                                      "(pass --follow-symlinks to read it)")
         problem = _not_regular(os.stat(nf.path), max_bytes)
         if problem:
             return Skipped(nf.source, problem)
-        # O_NONBLOCK: if the file was swapped for a FIFO since stat, open must not wait.
-        fd = os.open(nf.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        # O_NONBLOCK: a file swapped for a FIFO since stat must not block the open;
+        # O_NOFOLLOW: nor may a file swapped for a link be read through it.
+        flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+        fd = os.open(nf.path, flags | (os.O_NOFOLLOW if checked and not is_link else 0))
         with os.fdopen(fd, "rb") as fh:
             problem = _not_regular(os.fstat(fh.fileno()), max_bytes)
             data = b"" if problem else fh.read(max_bytes + 1)
@@ -211,10 +216,6 @@ def read_bytes(nf: NoteFile, max_bytes: int = DEFAULT_MAX_BYTES,
     if len(data) > max_bytes:
         return Skipped(nf.source, _too_big(len(data), max_bytes))
     return data
-
-
-def _leaves(path: Path, root: Path) -> bool:
-    return not Path(os.path.realpath(path)).is_relative_to(root)
 
 
 def _not_regular(st: os.stat_result, max_bytes: int) -> str | None:

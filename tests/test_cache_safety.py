@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import os
 import pickle
@@ -163,13 +164,19 @@ def test_codec_round_trips_note_facts_through_json():
 def test_a_field_added_later_with_a_default_round_trips_without_codec_changes():
     later = dataclasses.make_dataclass(
         "NoteFactsLater", [("topics", list[Ref], dataclasses.field(default_factory=list)),
-                           ("score", float | None, None)], bases=(NoteFacts,))
+                           ("score", float | None, None), ("tone", Tone, Tone.CALM)],
+        bases=(NoteFacts,))
     known = {f.name: getattr(_facts(), f.name) for f in dataclasses.fields(NoteFacts)}
-    facts = later(**known, topics=[Ref("Team", "Core")], score=0.5)
+    facts = later(**known, topics=[Ref("Team", "Core")], score=0.5, tone=Tone.TENSE)
     plain = json.loads(json.dumps(encode(facts)))
     assert decoder(later)(plain) == facts
-    del plain["topics"], plain["score"]  # written before the fields existed
+    del plain["topics"], plain["score"], plain["tone"]  # written before the fields existed
     assert decoder(later)(plain) == later(**known)
+
+
+class Tone(enum.Enum):
+    CALM = "calm"
+    TENSE = "tense"
 
 
 @pytest.mark.parametrize("plain", [
