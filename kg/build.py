@@ -15,14 +15,17 @@ from pathlib import Path
 import networkx as nx
 
 from . import __version__
+from .aliases import ALIAS_FILE, Aliases
 from .cache import FactsCache, cache_key, content_hash, gc_paused
 from .errors import InputError, NoteTooDense
 from .extract.facts import NoteFacts
 from .extract.note import extract
 from .graph import SCHEMA_VERSION, build_graph, write_graph
-from .notes import DEFAULT_MAX_BYTES, NoteFile, Skipped, discover, read
+from .notes import DEFAULT_MAX_BYTES, NoteFile, Skipped, read_bytes, scan, to_note
+from .outdir import OutputLock
 from .parallel import extract_many, with_progress, worker_count
-from .resolve import ALIAS_FILE, Aliases, Resolver
+from .resolve import Resolver
+from .viz import write_page
 
 DEFAULT_OUT = "kg-out"
 
@@ -34,6 +37,8 @@ class BuildOptions:
     aliases: Path | None = None
     workers: int | None = None  # extraction processes; None = os.cpu_count()
     cache: bool = True  # reuse OUT/.kg-cache/ for unchanged notes (needs out_dir)
+    follow_symlinks: bool = False  # read links to files outside the notes folder
+    html: bool = False  # also write OUT/graph.html (under the same lock as graph.json)
 
 
 @dataclass
@@ -44,6 +49,7 @@ class BuildResult:
     warnings: list[str]
     seconds: float
     out_path: Path | None = None
+    page_path: Path | None = None
 
     def counts(self) -> tuple[Counter, Counter]:
         labels = Counter(a["label"] for _, a in self.graph.nodes(data=True))
@@ -60,36 +66,65 @@ class BuildResult:
             "warnings": self.warnings,
             "seconds": round(self.seconds, 3),
             "graph": str(self.out_path) if self.out_path else None,
+            **({"page": str(self.page_path)} if self.page_path else {}),
         }
 
 
-def extract_file(nf: NoteFile, options: BuildOptions) -> NoteFacts | Skipped:
-    """Read and extract one file. Pure and picklable, so it can run in a worker."""
-    note = read(nf, options.max_bytes)
+@dataclass(frozen=True)
+class Extracted:
+    """One file's extraction, with the hash of exactly the bytes it was made from."""
+
+    result: NoteFacts | Skipped
+    digest: str | None = None
+
+
+def extract_file(nf: NoteFile, options: BuildOptions) -> Extracted:
+    """Read and extract one file. Pure and picklable, so it can run in a worker.
+
+    The bytes are read once and hashed as read: a note edited during the build
+    is cached with the hash of the text its facts came from.
+    """
+    data = read_bytes(nf, options.max_bytes, options.follow_symlinks)
+    if isinstance(data, Skipped):
+        return Extracted(data)
+    note = to_note(nf.source, data)
     if isinstance(note, Skipped):
-        return note
+        return Extracted(note)
     try:
-        return extract(note, options.incident_prefixes)
+        return Extracted(extract(note, options.incident_prefixes), content_hash(data))
     except NoteTooDense as exc:
-        return Skipped(nf.source, str(exc))
+        return Extracted(Skipped(nf.source, str(exc)))
     except Exception as exc:  # noqa: BLE001 - one bad note must not stop a 10,000-note build
-        return Skipped(nf.source, f"could not be extracted ({type(exc).__name__}: {exc}); "
-                                  "this is a kg bug, please report it with the note")
+        return Extracted(Skipped(nf.source, f"could not be extracted ({type(exc).__name__}: "
+                                            f"{exc}); this is a kg bug, please report it "
+                                            "with the note"))
 
 
 def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
           options: BuildOptions | None = None,
           progress: Callable[[Iterable[NoteFile]], Iterable[NoteFile]] | None = None,
-          ) -> BuildResult:
-    """Build the graph of every note under `paths`; write `out_dir/graph.json` if given."""
+          on_wait: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the graph of every note under `paths`; write `out_dir/graph.json` if given.
+
+    Builds into one `out_dir` run one at a time; `on_wait` hears when this one waits.
+    """
     options = options or BuildOptions()
-    started = time.perf_counter()
     paths = [Path(p) for p in paths]
     if not paths:
         raise InputError("no notes given")
-    files = discover(paths)
+    if out_dir is None:
+        return _build(paths, None, options, progress)
+    with OutputLock(Path(out_dir), on_wait):
+        return _build(paths, Path(out_dir), options, progress)
+
+
+def _build(paths: list[Path], out_dir: Path | None, options: BuildOptions,
+           progress) -> BuildResult:
+    started = time.perf_counter()
+    found = scan(paths)
     aliases = _aliases(paths, options)
-    notes, skipped = _extract_all(files, out_dir, options, progress)
+    notes, skipped, cache_warnings = _extract_all(found.files, out_dir, options, progress)
+    skipped = sorted(found.skipped + skipped, key=lambda s: s.source)
     if not notes:
         where = ", ".join(str(p) for p in paths)
         detail = ""
@@ -104,36 +139,44 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
                 "sources": sorted(n.source for n in notes)}
         graph = build_graph(notes, resolver, meta)
     warnings = [f"{n.source}: {w}" for n in notes for w in n.warnings] + resolver.warnings
-    out_path = None
+    result = BuildResult(graph=graph, read=sorted(n.source for n in notes), skipped=skipped,
+                         warnings=sorted(set(warnings)) + cache_warnings, seconds=0.0)
     if out_dir is not None:
-        out_path = Path(out_dir) / "graph.json"
-        write_graph(graph, out_path)
-    return BuildResult(graph=graph, read=sorted(n.source for n in notes), skipped=skipped,
-                       warnings=sorted(set(warnings)), seconds=time.perf_counter() - started,
-                       out_path=out_path)
+        result.out_path = out_dir / "graph.json"
+        write_graph(graph, result.out_path)
+        if options.html:
+            result.page_path = write_page(graph, out_dir / "graph.html")
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def _extract_all(files: list[NoteFile], out_dir, options: BuildOptions, progress,
-                 ) -> tuple[list[NoteFacts], list[Skipped]]:
+                 ) -> tuple[list[NoteFacts], list[Skipped], list[str]]:
     """NoteFacts per file, in file order: from the cache if unchanged, else extracted."""
     cache = FactsCache.open(out_dir if options.cache else None,
                             cache_key(options.incident_prefixes))
-    digests = {nf.source: content_hash(nf) for nf in files} if cache.path else {}
+    done: dict[str, NoteFacts | Skipped] = {}
     with gc_paused():
-        done = {nf.source: hit for nf in files
-                if (hit := cache.get(nf.source, digests.get(nf.source))) is not None}
+        for nf in files:
+            if cache.knows(nf.source):  # only a cached note is worth hashing here
+                data = read_bytes(nf, options.max_bytes, options.follow_symlinks)
+                hit = data if isinstance(data, Skipped) else cache.get(nf.source,
+                                                                       content_hash(data))
+                if hit is not None:
+                    done[nf.source] = hit
     todo = [nf for nf in files if nf.source not in done]
     results = extract_many(todo, extract_file, options, worker_count(options.workers, len(todo)))
-    for nf, result in with_progress(todo, results, progress):
-        done[nf.source] = result
-    cache_entries = ((nf.source, done[nf.source]) for nf in files)
-    for source, result in cache_entries:
-        if isinstance(result, NoteFacts):
-            cache.put(source, digests.get(source), result)
-    cache.save()
+    try:
+        for nf, got in with_progress(todo, results, progress):
+            done[nf.source] = got.result
+            if isinstance(got.result, NoteFacts) and got.digest is not None:
+                cache.put(nf.source, got.digest, got.result)
+    finally:
+        results.close()  # stops worker processes now, also on Ctrl-C
+        cache.save()  # after Ctrl-C too: what was extracted is not lost
     ordered = [done[nf.source] for nf in files]
     return ([r for r in ordered if isinstance(r, NoteFacts)],
-            [r for r in ordered if isinstance(r, Skipped)])
+            [r for r in ordered if isinstance(r, Skipped)], cache.warnings)
 
 
 def _aliases(paths: list[Path], options: BuildOptions) -> Aliases:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import math
 import sys
 from pathlib import Path
 
@@ -11,10 +11,10 @@ import click
 from . import __version__
 from .build import DEFAULT_OUT, BuildOptions, build
 from .cli_neo4j import cypher_cmd, load_cmd, load_into_neo4j, neo4j_options, query_cmd
+from .cli_output import printable, to_json
 from .cli_viz import viz_cmd
-from .errors import KgError
+from .errors import InputError, KgError
 from .notes import DEFAULT_MAX_BYTES
-from .viz import write_page
 
 
 class KgGroup(click.Group):
@@ -24,9 +24,13 @@ class KgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KgError as exc:
-            hint = f"\nHint: {exc.hint}" if exc.hint else ""
-            click.echo(f"Error: {exc}{hint}", err=True)
+            hint = f"\nHint: {printable(exc.hint)}" if exc.hint else ""
+            click.echo(f"Error: {printable(str(exc))}{hint}", err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            # Workers ignore SIGINT and are stopped by the parent: this is the only line.
+            click.echo("Error: interrupted", err=True)
+            sys.exit(130)
 
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,7 +52,7 @@ def format_option(f):
 @main.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default=DEFAULT_OUT, show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for graph.json.")
+              type=click.Path(path_type=Path), help="Folder for graph.json.")
 @click.option("--aliases", type=click.Path(dir_okay=False, path_type=Path),
               help="Alias file forcing or forbidding merges (default: kg-aliases.toml "
                    "in the notes folder, if present).")
@@ -56,6 +60,8 @@ def format_option(f):
               help="Key prefix that marks an incident, not a ticket (repeatable; default INC).")
 @click.option("--max-file-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024,
               show_default=True, help="Skip notes larger than this.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Also read links to files outside the notes folder (skipped by default).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Extraction processes (default: CPU count; one for under 50 changed files).")
 @click.option("--cache/--no-cache", "use_cache", default=True, show_default=True,
@@ -66,8 +72,8 @@ def format_option(f):
               help="Also load the graph into Neo4j (settings as for `kg load`).")
 @neo4j_options
 @format_option
-def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, workers, use_cache, html,
-              to_neo4j, fmt, **neo4j) -> None:
+def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, follow_symlinks, workers,
+              use_cache, html, to_neo4j, fmt, **neo4j) -> None:
     """Extract a knowledge graph from the notes under PATHS.
 
     Reads .md, .markdown and .txt files (folders recursively) and writes
@@ -80,20 +86,25 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, workers, 
       kg build notes/2024 notes/2025 --format json
     """
     options = BuildOptions(incident_prefixes=tuple(p.upper() for p in incident_prefixes) or None,
-                           max_bytes=int(max_file_mb * 1024 * 1024), aliases=aliases,
-                           workers=workers, cache=use_cache)
-    result = build(paths, out_dir, options, progress=_progress)
+                           max_bytes=_max_bytes(max_file_mb), aliases=aliases, workers=workers,
+                           cache=use_cache, follow_symlinks=follow_symlinks, html=html)
+    result = build(paths, out_dir, options, progress=_progress,
+                   on_wait=lambda message: click.echo(printable(message), err=True))
     summary = result.summary()
-    if html:
-        summary["page"] = str(write_page(result.graph, Path(out_dir) / "graph.html"))
     if to_neo4j:
         summary["neo4j"] = load_into_neo4j(result.graph, quiet=fmt == "json", **neo4j)
     if fmt == "json":
-        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        click.echo(to_json(summary))
         return
     _print_summary(result)
-    if html:
-        click.echo(f"Page:  {summary['page']}")
+
+
+def _max_bytes(megabytes: float) -> int:
+    if not math.isfinite(megabytes) or megabytes <= 0:
+        err = InputError(f"--max-file-mb {megabytes} is not a size in megabytes")
+        err.hint = "Give a number above 0, e.g. --max-file-mb 20."
+        raise err
+    return min(int(megabytes * 1024 * 1024), sys.maxsize - 1)
 
 
 def _progress(files):
@@ -106,22 +117,26 @@ def _progress(files):
 def _bar(files):
     # click only renders (and allows iterating) a bar inside its `with` block.
     with click.progressbar(files, label="Extracting", file=sys.stderr,
-                           item_show_func=lambda f: f.source if f else "") as bar:
+                           item_show_func=lambda f: printable(f.source) if f else "") as bar:
         yield from bar
 
 
 def _print_summary(result) -> None:
+    """The build summary; every piece of note text or file name in it made printable."""
     labels, rels = result.counts()
-    click.echo(f"Read {len(result.read)} notes, skipped {len(result.skipped)} "
-               f"in {result.seconds:.2f}s.")
-    for s in result.skipped:
-        click.echo(f"  skipped {s.source}: {s.reason}")
-    click.echo("Nodes:         " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
-    click.echo("Relationships: " + ", ".join(f"{k} {v}" for k, v in sorted(rels.items())))
-    for w in result.warnings:
-        click.echo(f"  warning: {w}")
+    lines = [f"Read {len(result.read)} notes, skipped {len(result.skipped)} "
+             f"in {result.seconds:.2f}s."]
+    lines += [f"  skipped {printable(s.source)}: {printable(s.reason)}" for s in result.skipped]
+    lines.append("Nodes:         " + ", ".join(f"{printable(str(k))} {v}"
+                                               for k, v in sorted(labels.items())))
+    lines.append("Relationships: " + ", ".join(f"{printable(str(k))} {v}"
+                                               for k, v in sorted(rels.items())))
+    lines += [f"  warning: {printable(w)}" for w in result.warnings]
     if result.out_path:
-        click.echo(f"Graph: {result.out_path}")
+        lines.append(f"Graph: {printable(str(result.out_path))}")
+    if result.page_path:
+        lines.append(f"Page:  {printable(str(result.page_path))}")
+    click.echo("\n".join(lines))
 
 
 for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 
@@ -11,6 +9,7 @@ import click
 
 from .backends.neo4j_store import Neo4jStore, Settings
 from .build import DEFAULT_OUT
+from .cli_output import format_rows, printable, to_json
 from .graph import read_graph
 from .queries import NetworkXBackend, StoreBackend, get_query, query_args, registry, run_query
 
@@ -27,8 +26,8 @@ def neo4j_options(f):
         click.option("--batch-size", type=click.IntRange(1), default=None,
                      help="Rows per write transaction [default 500]."),
         click.option("--max-batch-bytes", type=click.IntRange(512), default=None,
-                     help="Largest serialized batch in bytes [default 1000000]; "
-                          "lower it for servers with small message limits."),
+                     help="Largest serialized batch in bytes [default 1000000; 2500 for "
+                          "FalkorDB, which crashes on larger messages]."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -56,33 +55,6 @@ def load_into_neo4j(graph, quiet: bool = False, reset: bool = False, **settings)
             return store.load(graph, reset=reset, progress=bar.update)
     finally:
         store.close()
-
-
-def _format_rows(rows: list[dict], columns: tuple[str, ...], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(rows, indent=2, ensure_ascii=False)
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buf.getvalue().rstrip("\n")
-    return _table(rows, columns)
-
-
-def _cell(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _table(rows: list[dict], columns: tuple[str, ...]) -> str:
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-            for row in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
 
 
 def _list_queries() -> str:
@@ -133,7 +105,7 @@ def query_cmd(name, args, list_, graph_path, fmt, person, overdue, as_of, since,
             store.close()
     else:
         rows = run_query(query, params, NetworkXBackend(read_graph(graph_path)))
-    click.echo(_format_rows(rows, query.columns, fmt))
+    click.echo(format_rows(rows, query.columns, fmt))
 
 
 @click.command("load")
@@ -155,13 +127,13 @@ def load_cmd(graph_path, reset, fmt, **settings) -> None:
     summary = load_into_neo4j(read_graph(graph_path), quiet=fmt == "json", reset=reset,
                               **settings)
     if fmt == "json":
-        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        click.echo(to_json(summary))
         return
     click.echo(f"Loaded {summary['nodes']} nodes and {summary['relationships']} relationships "
                f"into {summary['uri']} in {summary['batches']} batches"
                + (f" (deleted {summary['deleted']} old nodes first)" if reset else "") + ".")
     for w in summary["warnings"]:
-        click.echo(f"  warning: {w}", err=True)
+        click.echo(f"  warning: {printable(w)}", err=True)
 
 
 def _parse_param(text: str) -> tuple[str, object]:
@@ -170,7 +142,7 @@ def _parse_param(text: str) -> tuple[str, object]:
         raise click.BadParameter(f"{text!r} is not k=v", param_hint="--param")
     try:
         return key, json.loads(raw)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return key, raw
 
 
@@ -195,7 +167,7 @@ def cypher_cmd(statement, params, fmt, **settings) -> None:
     finally:
         store.close()
     columns = tuple(rows[0]) if rows else ()
-    click.echo(_format_rows([{c: _plain(r[c]) for c in columns} for r in rows], columns, fmt))
+    click.echo(format_rows([{c: _plain(r[c]) for c in columns} for r in rows], columns, fmt))
 
 
 def _plain(value):

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .build import DEFAULT_OUT
+from .cli_output import printable
 from .graph import read_graph
 from .viz import DEFAULT_DEPTH, DEFAULT_MAX_NODES, write_page
 
@@ -47,4 +48,4 @@ def viz_cmd(graph_path: Path, out_file: Path | None, focus, depth, labels, since
     title = f"kg: {focus}" if focus else "kg graph"
     page = write_page(graph, out, focus=focus, depth=depth, labels=label_list, since=since,
                       max_nodes=max_nodes, title=title)
-    click.echo(f"Page:  {page}")
+    click.echo(f"Page:  {printable(str(page))}")

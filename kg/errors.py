@@ -42,3 +42,10 @@ class BackendError(KgError):
 
 class NoteTooDense(KgError):
     """A note that would take more work than one note may: it is skipped with this reason."""
+
+
+class OutputError(KgError):
+    """An output file or folder that cannot be written (permissions, a full disk)."""
+
+    exit_code = 1
+    hint = "Check that the folder is writable, or choose another with --out."

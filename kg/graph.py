@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import networkx as nx
 from . import vocab as V
 from .errors import GraphFileError
 from .extract.facts import DECLARED, NoteFacts, Ref
+from .files import write_atomic
 from .resolve import Resolver, clean_person
 
 SCHEMA_VERSION = 1
@@ -211,30 +211,50 @@ def to_json(g: nx.MultiDiGraph) -> str:
 
 def write_graph(g: nx.MultiDiGraph, path: Path) -> None:
     """Write graph.json atomically: readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".json.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(to_json(g))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, to_json(g), prefix=".graph-", suffix=".json.tmp", durable=True)
 
 
 def read_graph(path: str | os.PathLike) -> nx.MultiDiGraph:
-    """Load a graph.json written by `kg build`."""
+    """Load a graph.json written by `kg build`; anything else is a GraphFileError."""
     p = Path(path)
     if not p.exists():
         raise GraphFileError(f"{p}: no graph here")
+    if not p.is_file():
+        raise GraphFileError(f"{p}: not a file")
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-        g = nx.node_link_graph(data, edges="edges" if "edges" in data else "links",
-                               multigraph=True, directed=True)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise GraphFileError(f"{p}: not a kg graph.json ({exc})") from exc
-    if not all("label" in a for _, a in g.nodes(data=True)):
-        raise GraphFileError(f"{p}: not a kg graph.json (nodes have no label)")
-    return g
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise GraphFileError(f"{p}: not a kg graph.json ({_first_line(exc)})") from exc
+    problem = _shape_problem(data)
+    if problem:
+        raise GraphFileError(f"{p}: not a kg graph.json ({problem})")
+    edges = "edges" if "edges" in data else "links"
+    try:
+        return nx.node_link_graph(data, edges=edges, multigraph=True, directed=True)
+    except Exception as exc:  # noqa: BLE001 - whatever networkx makes of a malformed file
+        raise GraphFileError(f"{p}: not a kg graph.json ({_first_line(exc)})") from exc
+
+
+def _shape_problem(data) -> str | None:
+    """What makes `data` something other than kg's node-link JSON, or None."""
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    nodes, edges = data.get("nodes"), data.get("edges", data.get("links", []))
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        return "'nodes' and 'edges' must be lists"
+    if not all(isinstance(n, dict) and isinstance(n.get("id"), str)
+               and isinstance(n.get("label"), str) for n in nodes):
+        return "every node needs a text id and label"
+    ids = {n["id"] for n in nodes}
+    for e in edges:
+        ends = (e.get("source"), e.get("target")) if isinstance(e, dict) else (None, None)
+        if not all(isinstance(end, str) and end in ids for end in ends):
+            return "every edge needs a source and target among the nodes"
+        evidence = e.get("evidence", [])
+        if not isinstance(evidence, list) or not all(isinstance(x, dict) for x in evidence):
+            return "edge evidence must be a list of objects"
+    return None
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from .extract.facts import NoteFacts
-from .notes import NoteFile, Skipped
+from .notes import NoteFile
 
 #: Below this many files, process start-up (~1 s each for spaCy) costs more than it saves.
 MIN_FILES_FOR_WORKERS = 50
 
-Extract = Callable[[NoteFile, object], "NoteFacts | Skipped"]
+Extract = Callable[[NoteFile, object], object]
 
 _worker_state: dict = {}
 
@@ -37,8 +38,11 @@ def worker_count(requested: int | None, n_files: int) -> int:
 
 
 def extract_many(files: Sequence[NoteFile], extract: Extract, options,
-                 workers: int) -> Iterator[NoteFacts | Skipped]:
-    """`extract(nf, options)` for each file, in order, using `workers` processes."""
+                 workers: int) -> Iterator:
+    """`extract(nf, options)` for each file, in order, using `workers` processes.
+
+    Closing the iterator (or Ctrl-C while it waits) stops the workers at once.
+    """
     if workers <= 1:
         for nf in files:
             yield extract(nf, options)
@@ -46,8 +50,27 @@ def extract_many(files: Sequence[NoteFile], extract: Extract, options,
     ctx = multiprocessing.get_context("fork" if "fork" in _methods() else None)
     # Small chunks keep both cores busy to the end and the progress bar moving.
     chunksize = max(1, min(16, len(files) // (workers * 8)))
-    with ctx.Pool(workers, initializer=_init, initargs=(extract, options)) as pool:
+    with _sigint_ignored():  # workers inherit it at fork: Ctrl-C is the parent's to handle
+        pool = ctx.Pool(workers, initializer=_init, initargs=(extract, options))
+    with pool:  # leaving it terminates the workers
         yield from pool.imap(_run, files, chunksize=chunksize)
+
+
+class _sigint_ignored:
+    """Ignore SIGINT in this (main) thread for a moment, e.g. while forking workers.
+
+    A terminal's Ctrl-C reaches every process in the group; a worker that
+    handled it would print its own KeyboardInterrupt traceback.
+    """
+
+    def __enter__(self):
+        self.main = threading.current_thread() is threading.main_thread()
+        if self.main:
+            self.old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *exc):
+        if self.main:
+            signal.signal(signal.SIGINT, self.old)
 
 
 def with_progress(files: Sequence[NoteFile], results: Iterable,
@@ -62,6 +85,7 @@ def _methods() -> list[str]:
 
 
 def _init(extract: Extract, options) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # also in a worker the pool starts later
     _worker_state["extract"] = extract
     _worker_state["options"] = options
     _warm(options)

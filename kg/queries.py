@@ -270,23 +270,35 @@ def _item_source(a: dict) -> str:
 
 
 def _scope(g: nx.MultiDiGraph, root: str) -> list[tuple[str, str]]:
-    """(ticket, via) pairs tied to root: itself, its sub-tasks, every DEPENDS_ON trail."""
+    """(ticket, via) pairs tied to root: itself, its sub-tasks, every ticket it depends on."""
     key = _name(g, root)
     scope = [(root, key)]
     scope += [(sub, f"{_name(g, sub)} PART_OF {key}") for sub, _ in _edges(g, root, V.PART_OF,
                                                                           out=False)]
+    return scope + _dependencies(g, root)
 
-    def walk(node: str, via: str, used: frozenset) -> None:
+
+def _dependencies(g: nx.MultiDiGraph, root: str) -> list[tuple[str, str]]:
+    """(ticket, via) for every ticket root depends on, directly or not, each once.
+
+    Breadth-first: a ladder of 40 pairs of tickets, each depending on both of
+    the next pair, has 2^40 paths but only 80 tickets. `via` is one shortest
+    path, chosen as queries/owners.cypher chooses it: stepping back from the
+    ticket, always the alphabetically first ticket one step closer to root.
+    """
+    distance = {root: 0}
+    order = [root]
+    for node in order:  # the list grows while it is walked: a FIFO queue
         for dep, _ in _edges(g, node, V.DEPENDS_ON):
-            if (node, dep) in used:
-                continue
-            path = f"{via} DEPENDS_ON {_name(g, dep)}"
-            if dep != root:
-                scope.append((dep, path))
-            walk(dep, path, used | {(node, dep)})
-
-    walk(root, key, frozenset())
-    return scope
+            if dep not in distance:
+                distance[dep] = distance[node] + 1
+                order.append(dep)
+    via = {root: _name(g, root)}
+    for node in order[1:]:  # parents, one step closer, come first
+        parent = min((p for p, _ in _edges(g, node, V.DEPENDS_ON, out=False)
+                      if distance.get(p) == distance[node] - 1), key=lambda p: _name(g, p))
+        via[node] = f"{via[parent]} DEPENDS_ON {_name(g, node)}"
+    return [(node, via[node]) for node in order[1:]]
 
 
 @canned("owners", id=KEYED)
@@ -301,6 +313,8 @@ def owners(g: nx.MultiDiGraph, id: str) -> list[dict]:  # noqa: A002 - the Cyphe
         for item, _ in _edges(g, t, V.TIED_TO, out=False):
             a = g.nodes[item]
             for p, _d in _edges(g, item, V.OWNS, out=False):
+                if _label(g, p) != V.PERSON:
+                    continue  # a group owns it too, but `owners` answers with people
                 rows.append({"person": _name(g, p), "item": a.get("text"), "via": via,
                              "due": a.get("due"), "source": _item_source(a)})
     return rows

@@ -14,50 +14,19 @@ Rules, in order, each one explainable:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from . import vocab as V
-from .errors import AliasFileError
+from .aliases import ALIAS_FILE, Aliases  # noqa: F401 - kg.resolve.Aliases stays importable
 from .extract.facts import CUE, DECLARED, GUESS, NAME, NoteFacts, Ref
 from .extract.lexicon import load
 from .extract.roster import ShortFormIndex
 
 #: Priority between labels an equally strong cue could give one name.
 _TYPE_ORDER = (V.CUSTOMER, V.TEAM, V.PRODUCT, V.ROLE)
-ALIAS_FILE = "kg-aliases.toml"
 _NOBODY = object()
-
-
-@dataclass
-class Aliases:
-    """Merges a user forces or forbids, from `kg-aliases.toml`."""
-
-    people: dict[str, list[str]] = field(default_factory=dict)  # canonical -> written forms
-    never: dict[str, list[str]] = field(default_factory=dict)  # written form -> not these
-    entities: dict[str, str] = field(default_factory=dict)  # name -> label
-
-    @classmethod
-    def read(cls, path: Path) -> Aliases:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AliasFileError(f"{path}: cannot read alias file: {exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise AliasFileError(f"{path}: not valid TOML: {exc}") from exc
-        entities = {str(k): str(v) for k, v in data.get("entities", {}).items()}
-        bad = sorted(set(entities.values()) - set(V.ENTITY_LABELS))
-        if bad:
-            raise AliasFileError(f"{path}: unknown label {bad[0]!r} in [entities]; "
-                                 f"use one of {', '.join(V.ENTITY_LABELS)}")
-        return cls(
-            people={str(k): [str(x) for x in v] for k, v in data.get("people", {}).items()},
-            never={V.fold(str(k)): [str(x) for x in v] for k, v in data.get("never", {}).items()},
-            entities=entities,
-        )
 
 
 @dataclass

@@ -18,9 +18,7 @@ import difflib
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +29,7 @@ import networkx as nx
 
 from . import vocab as V
 from .errors import InputError, QueryError
+from .files import write_atomic
 
 #: Past this many nodes a page keeps only the best-connected ones and says so.
 DEFAULT_MAX_NODES = 500
@@ -92,7 +91,7 @@ def write_page(graph: nx.MultiDiGraph, path: Path, **view) -> Path:
     path = Path(path)
     v = make_view(**view)
     page = render_page(graph, select(graph, v), v.title)
-    _write_atomic(path, page)
+    write_atomic(path, page, prefix=".graph-", suffix=".html.tmp")
     return path
 
 
@@ -477,22 +476,3 @@ def _vis_asset(name: str) -> str:
                 raise RuntimeError(f"pyvis {name} cannot be inlined safely")
             return text
     raise RuntimeError(f"vis-network {name} not found in the pyvis package")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".html.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a page is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

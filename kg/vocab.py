@@ -100,8 +100,23 @@ def fold(text: str) -> str:
 
 
 def slug(text: str) -> str:
-    """A readable, stable id fragment: `Emily Watson` -> `emily-watson`."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
+    """A readable, stable id fragment that two names resolution keeps apart never share.
+
+    Letters of any script and digits are kept, anything else becomes `-`. When
+    that drops something (a hyphen, an apostrophe), six hex digits of a hash of
+    the folded name are added, so `Anne-Marie Smith` is not `Anne Marie Smith`.
+
+    >>> slug("Emily Watson"), slug("Газпром"), slug("Anne-Marie Smith")
+    ('emily-watson', 'газпром', 'anne-marie-smith-9c329e')
+    """
+    folded = fold(text)
+    base = _NOT_WORD.sub("-", folded).strip("-") or "x"
+    if base.replace("-", " ") == folded:
+        return base
+    return f"{base}-{hashlib.blake2b(folded.encode(), digest_size=3).hexdigest()}"
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def node_id(label: str, name: str) -> str:

