@@ -18,6 +18,7 @@ The words are data (`decision_labels` and `decisions` in structure.json).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ... import vocab as V
 from ..context import Context, Found
@@ -33,13 +34,12 @@ _MOTION_REACH = 8
 
 def read(ctx: Context) -> Found:
     found = Found()
-    words = ctx.lex.structure["decisions"]
-    phrases = _phrase_rx(words["phrases"])
+    phrases, cheap = _phrase_rx(tuple(ctx.lex.structure["decisions"]["phrases"]))
     used: set[int] = set()
     for ln in ctx.layout.lines:
         if ln.kind not in _KINDS or ln.no in ctx.consumed or ln.no in used or not ln.text:
             continue
-        shape = _shape(ctx, ln, phrases)
+        shape = _shape(ctx, ln, phrases, cheap)
         if shape is None:
             continue
         kind, text = shape
@@ -61,7 +61,8 @@ def read(ctx: Context) -> Found:
     return found
 
 
-def _shape(ctx: Context, ln: Line, phrases: re.Pattern[str]) -> tuple[str, str] | None:
+def _shape(ctx: Context, ln: Line, phrases: re.Pattern[str],
+           cheap: re.Pattern[str]) -> tuple[str, str] | None:
     """Why `ln` may record a decision, as (kind, text); None when it does not."""
     lex = ctx.lex
     if ln.key is not None and ln.value:
@@ -86,7 +87,7 @@ def _shape(ctx: Context, ln: Line, phrases: re.Pattern[str]) -> tuple[str, str] 
     if section and ln.kind == "bullet" and not _under_bullet(ctx, ln) \
             and not ctx.in_actions(ln):
         return section, ln.text
-    m = phrases.search(ln.text)
+    m = phrases.search(ln.text) if cheap.search(folded) else None
     if m and not _hedged(ctx, ln.text[:m.start()]):
         kind = "consensus" if "consensus" in m.group(0).casefold() else (
             "agreement" if "agree" in m.group(0).casefold() else "decision")
@@ -171,12 +172,9 @@ def _decision(ctx: Context, lines: list[Line], kind: str, text: str) -> Decision
 def _roles(ctx: Context, text: str, role: str) -> list[Ref]:
     """People the text gives a role in a motion: "moved by Ana", "Kai seconds"."""
     words = ctx.lex.structure["decisions"]
-    name = r"(@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
-    before = "|".join(re.escape(w) for w in words[f"{role}_before"])
-    after = "|".join(re.escape(w) for w in words[f"{role}_after"])
-    found = [m.group(1) for m in re.finditer(rf"\b(?:{before})\s*:?\s+{name}", text,
-                                             re.IGNORECASE)]
-    found += [m.group(1) for m in re.finditer(rf"{name}\s+(?:{after})\b", text)]
+    before, after = _role_rx(tuple(words[f"{role}_before"]), tuple(words[f"{role}_after"]))
+    found = [m.group(1) for m in before.finditer(text)]
+    found += [m.group(1) for m in after.finditer(text)]
     out = []
     for n in found:
         n = n.strip()
@@ -185,13 +183,27 @@ def _roles(ctx: Context, text: str, role: str) -> list[Ref]:
     return [Ref(V.PERSON, n.lstrip("@"), DECLARED) for n in out]
 
 
+@lru_cache(maxsize=8)
+def _role_rx(before: tuple[str, ...], after: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    name = r"(@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
+    words_before = "|".join(re.escape(w) for w in before)
+    words_after = "|".join(re.escape(w) for w in after)
+    return (re.compile(rf"\b(?:{words_before})\s*:?\s+{name}", re.IGNORECASE),
+            re.compile(rf"{name}\s+(?:{words_after})\b"))
+
+
 def _mentions(ctx: Context, text: str, list_name: str) -> bool:
     return ctx.lex.mentions_any(text, list_name, ctx.lex.structure["decisions"])
 
 
-def _phrase_rx(phrases: list[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=4)
+def _phrase_rx(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The phrases as one pattern, and their longest words as another: a line holding
+    none of those words holds no phrase, so most lines skip the big pattern."""
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])", re.IGNORECASE)
+    longest = sorted({max(p.casefold().split(), key=len) for p in phrases})
+    return (re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])", re.IGNORECASE),
+            re.compile("|".join(re.escape(w) for w in longest)))
 
 
 def _sentence(text: str, start: int, end: int) -> str:
