@@ -138,36 +138,44 @@ def _link_reversals(b: GraphBuilder) -> None:
     """A decision that says it reverses or replaces an earlier one about the same subject
     SUPERSEDES the latest such decision before it, which becomes reversed or superseded.
 
-    Same subject: a shared ABOUT entity, or else half its content words shared.
+    Same subject: a shared ABOUT entity, or else half its content words shared with one
+    of the last _RECENT decisions before it.
     """
     decisions = sorted((a["date"] or "", a["source"], a["line"], nid)
                        for nid, a in b.nodes.items() if a["label"] == V.DECISION)
+    if not any(b.nodes[d[3]].get("undoes") for d in decisions):
+        return
+    order = {d[3]: k for k, d in enumerate(decisions)}
     about: dict[str, set[str]] = defaultdict(set)
-    for (src, rel, dst), _ev in b.edges.items():
-        if rel == V.ABOUT:
+    meeting: dict[str, str] = {}
+    by_subject: dict[str, list[str]] = defaultdict(list)
+    for (src, rel, dst) in b.edges:
+        if rel == V.ABOUT and src in order:
             about[src].add(dst)
+            by_subject[dst].append(src)
+        elif rel == V.DECIDED_IN and src in order:
+            meeting[src] = dst
     for k, (date, _src, _line, nid) in enumerate(decisions):
         undoes = b.nodes[nid].get("undoes")
         if not undoes:
             continue
-        words = _content_words(b.nodes[nid]["text"])
-        for earlier_date, _s, _l, old in reversed(decisions[:k]):
-            if earlier_date >= date and date:
-                continue
-            shared = about[nid] & about[old]
-            overlap = words & _content_words(b.nodes[old]["text"])
-            if shared or len(overlap) * 2 >= max(1, min(len(words), 6)):
-                b.nodes[old]["status"] = undoes
-                evidence = b.edges.get((nid, V.DECIDED_IN, _meeting_of(b, nid)), {})
-                for ev in evidence.values():
-                    b.edges[(nid, V.SUPERSEDES, old)][(ev["source"], ev["line"])] = ev
-                break
+        earlier = {d for s in about[nid] for d in by_subject[s] if order[d] < k}
+        old = max(earlier, key=order.get, default=None)
+        if old is None:
+            words = _content_words(b.nodes[nid]["text"])
+            for _d, _s, _l, cand in reversed(decisions[max(0, k - _RECENT):k]):
+                overlap = words & _content_words(b.nodes[cand]["text"])
+                if len(overlap) * 2 >= max(1, min(len(words), 6)):
+                    old = cand
+                    break
+        if old is None or (b.nodes[old]["date"] or "") > date:
+            continue
+        b.nodes[old]["status"] = undoes
+        for ev in b.edges.get((nid, V.DECIDED_IN, meeting[nid]), {}).values():
+            b.edges[(nid, V.SUPERSEDES, old)][(ev["source"], ev["line"])] = ev
 
 
-def _meeting_of(b: GraphBuilder, did: str) -> str:
-    return next(dst for (src, rel, dst) in b.edges if src == did and rel == V.DECIDED_IN)
-
-
+_RECENT = 200
 _STOP = frozenset("the a an to of and or in on for we our is are be will this that with "
                   "from by as at it no not longer instead reverse reverses reversed revisit "
                   "replace replaces decision decided decide agreed".split())

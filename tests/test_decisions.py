@@ -199,3 +199,20 @@ def test_query_decisions_by_subject_word_and_date(tmp_path):
     assert [r["decision"] for r in rows("Ana")] == [budget["decision"]]
     person = CliRunner().invoke(main, ["query", "person", "Ana Lobo", "--graph", graph])
     assert "PROPOSED" in person.output
+
+
+def test_reverting_code_or_planning_a_revisit_undoes_no_decision(build_notes):
+    g = build_notes({"2025-07-01-a.md": """
+        # A
+        Date: 2025-07-01
+        ## Decisions
+        - Keep the cache change in the 2.3 release
+        """, "2025-07-08-b.md": """
+        # B
+        Date: 2025-07-08
+        ## Decisions
+        - Revert the cache change in 2.3.1
+        - The team agreed to revisit the cache model next quarter
+        """}).graph
+    assert {a["status"] for a in decisions(g).values()} == {"decided"}
+    assert triples(g, "SUPERSEDES") == set()

@@ -163,6 +163,9 @@ def _decision(ctx: Context, lines: list[Line], kind: str, text: str) -> Decision
     uniq = [t for t in uniq if t.label != V.PERSON or t.text.casefold() not in voices]
     undoes = "reversed" if _mentions(ctx, text, "reversed") else (
         "superseded" if _mentions(ctx, text, "superseded") else None)
+    if undoes and not (_mentions(ctx, text, "undo_reference")
+                       or _mentions(ctx, text, "undo_alone")):
+        undoes = None  # "Revert the cache change" reverts code, not a decision
     return Decision(last.no if kind == "vote" else first.no, text.strip(), kind, uniq,
                     proposers, seconders, _roles(ctx, joined, "objector"),
                     undoes, [x.no for x in lines if x.no != (last.no if kind == "vote"
