@@ -171,8 +171,10 @@ def _link_reversals(b: GraphBuilder) -> None:
         if old is None or (b.nodes[old]["date"] or "") > date:
             continue
         b.nodes[old]["status"] = undoes
-        for ev in b.edges.get((nid, V.DECIDED_IN, meeting[nid]), {}).values():
-            b.edges[(nid, V.SUPERSEDES, old)][(ev["source"], ev["line"])] = ev
+        # Evidence from both: where the reversal is said, and what it reverses.
+        for did in (nid, old):
+            for ev in b.edges.get((did, V.DECIDED_IN, meeting[did]), {}).values():
+                b.edges[(nid, V.SUPERSEDES, old)][(ev["source"], ev["line"])] = ev
 
 
 _RECENT = 200

@@ -156,7 +156,8 @@ def test_a_reversal_in_a_later_note_marks_the_earlier_decision(tmp_path):
     new = next(a for t, a in found.items() if t.startswith("We reverse"))
     assert (old["status"], new["status"]) == ("reversed", "decided")
     (edge,) = [d for _, _, d in g.edges(data=True) if d["type"] == "SUPERSEDES"]
-    assert edge["evidence"][0]["source"] == "2025-03-18-api.md"
+    assert [(e["source"], e["line"]) for e in edge["evidence"]] == [
+        ("2025-03-04-api.md", 5), ("2025-03-18-api.md", 5)]  # what is reversed, and where
     # The id is the note and the words: lines inserted above keep it.
     ids = {n for n, a in g.nodes(data=True) if a["label"] == "Decision"}
     first = notes / "2025-03-04-api.md"

@@ -489,3 +489,27 @@ def test_product_labels_owners_and_title_case_headings_are_not_people(build_note
         """}).graph
     assert people(g) == {"Dana Whit", "Eli Moss"}
     assert owners(g, "book the upgrade window") == {"Dana Whit"}
+
+
+def test_an_action_in_a_table_and_again_as_a_bullet_is_one_item(build_notes):
+    g = build_notes({"2025-09-02-ops.md": """
+        # Ops
+        Date: 2025-09-02
+        Attendees: Ana Costa, Luis Mora
+
+        | Action | Owner | Due |
+        |--------|-------|-----|
+        | Renew the certificate | Ana Costa | Sep 9 |
+
+        ## Action items
+        - Ana to renew the certificate by Sep 9
+        - Call between Ana, Luis and Omar to settle the API
+        """}).graph
+    found = items(g)
+    assert list(found).count("Renew the certificate") + list(found).count(
+        "renew the certificate") == 1
+    (edge,) = [d for s, t, d in g.edges(data=True) if d["type"] == "OWNS"
+               and g.nodes[t]["name"].lower() == "renew the certificate"]
+    assert [e["line"] for e in edge["evidence"]] == [7, 10]
+    call = next(t for t in found if t.startswith("Call between"))
+    assert owners(g, call) == {"Ana Costa", "Luis Mora", "Omar"}

@@ -37,6 +37,7 @@ def extract(note: Note, incident_prefixes: tuple[str, ...] | None = None) -> Not
         found = reader(ctx)
         collect(out, found)
         ctx = ctx.with_found(found)
+    out.items = items.merge_repeats(out.items, ctx.roster)
     if len(out.meetings) <= 1:
         out.meetings = []  # one meeting per file: the file is the meeting
     _evidence(ctx, out)

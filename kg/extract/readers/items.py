@@ -71,7 +71,6 @@ def read(ctx: Context) -> Found:
         if add_item(ctx, found, ln, parsed.text, owners, parsed.due, done, ref=parsed.ref):
             item_lines.add(ln.no)
     found.consumed |= item_lines
-    merge_repeats(found)
     return found
 
 
@@ -209,12 +208,16 @@ def targets_of(ctx: Context, ln: Line, text: str, people: bool = False) -> list[
     return out
 
 
-def merge_repeats(found: Found) -> None:
-    """One action stated twice in a note (summary and body, table and bullets) is one item."""
+def merge_repeats(items: list[Item], roster: Roster) -> list[Item]:
+    """One action stated twice in a note (summary and body, table and bullets) is one item:
+    the same words, the same owners (as the note declares them) and the same tickets."""
+    def owner(o: Ref) -> str:
+        return (roster.one(o.text) if o.label == V.PERSON else None) or o.text.casefold()
+
     first: dict[tuple, Item] = {}
     kept = []
-    for item in found.items:
-        key = (_words(item.text), tuple(sorted((o.label, o.text.casefold()) for o in item.owners)),
+    for item in items:
+        key = (_words(item.text), tuple(sorted(owner(o) for o in item.owners)),
                tuple(sorted((t.label, t.text) for t in item.targets
                             if t.label in (V.TICKET, V.INCIDENT))))
         if key in first:
@@ -222,7 +225,7 @@ def merge_repeats(found: Found) -> None:
             continue
         first[key] = item
         kept.append(item)
-    found.items = kept
+    return kept
 
 
 def _words(text: str) -> str:

@@ -17,7 +17,7 @@ from ..facts import DECLARED, Ref
 from ..items import ItemParser
 from ..layout import Line, Table, clean_inline
 from ..lexicon import norm_key
-from .items import add_item, merge_repeats, owner_refs
+from .items import add_item, owner_refs
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _LABELLED_CELL = re.compile(r"\b(?:action(?:\s+items?)?|todo|ai)\b\s*[\d.]*\s*[:-]", re.IGNORECASE)
@@ -30,7 +30,6 @@ def read(ctx: Context) -> Found:
         if not table.rows or table.rows[0].no in ctx.consumed:
             continue
         _table(ctx, parser, table, found)
-    merge_repeats(found)
     return found
 
 
