@@ -408,7 +408,13 @@ def decisions(g: nx.MultiDiGraph, id: str | None = None, word: str | None = None
               since: str | None = None) -> list[dict]:
     """What meetings decided: about an entity or containing a word, since a date."""
     rows = []
-    for n, a in _nodes_of_label(g, V.DECISION):
+    if id is not None:  # only the decisions about it, or that it moved: not all of them
+        candidates = {x for x, d in list(_edges(g, id, V.ABOUT, out=False)) + list(_edges(g, id))
+                      if d.get("type") in (V.ABOUT, V.PROPOSED, V.SECONDED, V.OBJECTED_TO)}
+        nodes = [(n, g.nodes[n]) for n in sorted(candidates)]
+    else:
+        nodes = _nodes_of_label(g, V.DECISION)
+    for n, a in nodes:
         if since is not None and (a.get("date") is None or a["date"] < since):
             continue
         if word is not None and word not in (a.get("text") or "").lower():

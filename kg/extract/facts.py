@@ -92,6 +92,10 @@ class NoteFacts:
         return self.meetings or [MeetingPart(self.source, self.title, self.date, 1, self.location)]
 
     def meeting_at(self, line: int) -> MeetingPart:
-        parts = self.parts()
-        k = bisect_right([p.line for p in parts], line) - 1
-        return parts[max(k, 0)]
+        if not self.meetings:  # most files: one meeting, made once (not a dataclass field)
+            whole = self.__dict__.get("_whole")
+            if whole is None:
+                whole = self.__dict__["_whole"] = self.parts()[0]
+            return whole
+        k = bisect_right([p.line for p in self.meetings], line) - 1
+        return self.meetings[max(k, 0)]
