@@ -92,6 +92,17 @@ class Context:
         """The date relative dates on `line` count from: its meeting's."""
         return to_date(self.part(line).date if self.meetings else self.date)
 
+    def keys(self, text: str) -> list[Ref]:
+        """The tracker keys written in `text`, as Ticket or Incident Refs."""
+        prefixes = self.nlp.get_pipe("kg_mentions").incident_prefixes
+        return [Ref(V.INCIDENT if incident else V.TICKET, key, DECLARED)
+                for _s, _e, key, incident in self.lex.keys.find(text, prefixes)]
+
+    def note_incidents(self, title: str | None = None) -> list[Ref]:
+        """The incidents a note is about: those its title names ("Postmortem: INC-7")."""
+        return [r for r in self.keys(self.title if title is None else title)
+                if r.label == V.INCIDENT]
+
     def openers(self, ln: Line) -> list[Line]:
         """The headings, labels and bullet labels ("- **Actions:**") around `ln`, innermost
         first."""

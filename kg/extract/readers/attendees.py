@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ... import vocab as V
 from ..context import Context, Found
-from ..facts import CUE, DECLARED, Ref
+from ..facts import CUE, Ref
 from ..layout import Line
 from ..lexicon import norm_key
 from ..names import Entry
@@ -84,7 +84,7 @@ def read(ctx: Context) -> Found:
                                     for n in notes):
             found.fact(V.HOSTED, person, meeting, x.line)
             if x.key and norm_key(x.key) in owns_incident:
-                for incident in _note_incidents(ctx):
+                for incident in ctx.note_incidents():
                     found.fact(V.OWNS, person, incident, x.line)
         for note in notes:
             lead = _LEAD_NOTE.match(note)
@@ -204,12 +204,6 @@ def _person_column(ctx: Context, header: str) -> str | None:
         if h in names:
             return role
     return None
-
-
-def _note_incidents(ctx: Context) -> list[Ref]:
-    prefixes = ctx.nlp.get_pipe("kg_mentions").incident_prefixes
-    return [Ref(V.INCIDENT, key, DECLARED)
-            for _s, _e, key, incident in ctx.lex.keys.find(ctx.title, prefixes) if incident]
 
 
 def _team_name(text: str) -> str:

@@ -142,9 +142,7 @@ def _dated_sections(ctx: Context, title: str, date: str | None) -> list[MeetingP
 
 def _incident_fields(ctx: Context, meta: dict, title: str, found: Found) -> None:
     """A postmortem's "Customer affected:" and "Owner:" fields are about its incident."""
-    prefixes = ctx.nlp.get_pipe("kg_mentions").incident_prefixes
-    incidents = [Ref(V.INCIDENT, key, DECLARED)
-                 for _s, _e, key, incident in ctx.lex.keys.find(title, prefixes) if incident]
+    incidents = ctx.note_incidents(title)
     for value, ln in meta.get("customer_affected", []):
         for name in re.split(r"\s*(?:,|;|\band\b|&)\s*", value):
             name = clean_inline(_PAREN.sub("", name)).strip(" .")

@@ -201,10 +201,8 @@ def targets_of(ctx: Context, ln: Line, text: str, people: bool = False) -> list[
         if ref is not None and ref.label in wanted:
             if ref.label in (V.TICKET, V.INCIDENT) or span.text in text:
                 out.append(ref)
-    prefixes = ctx.nlp.get_pipe("kg_mentions").incident_prefixes
     for _text, url in ln.links:
-        for _s, _e, key, incident in ctx.lex.keys.find(url, prefixes):
-            out.append(Ref(V.INCIDENT if incident else V.TICKET, key, DECLARED))
+        out += ctx.keys(url)
     return out
 
 

@@ -191,9 +191,7 @@ def _arg(ctx: Context, index: ProseIndex, arg, spans, ln: Line, rel: str, pos: i
         who = ctx.speakers.get(ln.no)
         return [Ref(V.PERSON, who, DECLARED)] if who else None
     if arg.fallback == "note_incident":
-        prefixes = ctx.nlp.get_pipe("kg_mentions").incident_prefixes
-        return [Ref(V.INCIDENT, key, DECLARED) for _s, _e, key, incident
-                in ctx.lex.keys.find(ctx.title, prefixes) if incident] or None
+        return ctx.note_incidents() or None
     ref = index.ref(spans[arg.span])
     if ref is None:
         return None
@@ -215,14 +213,13 @@ def _links(ctx: Context, ln: Line, found: Found) -> None:
     """A tracker key behind a link, and a person behind a mailto link, are mentions."""
     if not ln.links:
         return
-    prefixes = ctx.nlp.get_pipe("kg_mentions").incident_prefixes
     for text, url in ln.links:
         if url.startswith("mailto:"):
             if text and ctx.names.person_name(text):
                 found.mention(Ref(V.PERSON, text, CUE), ln)
             continue
-        for _s, _e, key, incident in ctx.lex.keys.find(url, prefixes):
-            found.mention(Ref(V.INCIDENT if incident else V.TICKET, key, DECLARED), ln)
+        for ref in ctx.keys(url):
+            found.mention(ref, ln)
 
 
 def _bare_keys_behind_links(ctx: Context, found: Found) -> dict[str, str]:

@@ -42,7 +42,7 @@ def _table(ctx: Context, parser: ItemParser, table: Table, found: Found) -> None
         norm_key(h) in lex.structure["item_columns_make_actions"] for h in roles)
     for row in table.rows:
         owners = _owners(ctx, row.cell(by_role.get("owner")))
-        tickets = _keys(ctx, row.cell(by_role.get("ticket")))
+        tickets = ctx.keys(row.cell(by_role.get("ticket")))
         for o in owners:
             for t in tickets:
                 found.fact(V.OWNS, o, t, row)
@@ -87,7 +87,3 @@ def _owners(ctx: Context, cell: str) -> list[Ref]:
     return [Ref(V.PERSON, n.lstrip("@"), DECLARED) for n in ctx.names.split_people(cell)]
 
 
-def _keys(ctx: Context, text: str) -> list[Ref]:
-    prefixes = ctx.nlp.get_pipe("kg_mentions").incident_prefixes
-    return [Ref(V.INCIDENT if incident else V.TICKET, key, DECLARED)
-            for _s, _e, key, incident in ctx.lex.keys.find(text, prefixes)]
