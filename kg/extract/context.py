@@ -10,6 +10,7 @@ A new note style is one more reader; none of them changes another's state.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -77,11 +78,9 @@ class Context:
         return self.note.source
 
     def part(self, line: int) -> MeetingPart:
-        k = 0
-        for i, p in enumerate(self.meetings):
-            if p.line <= line:
-                k = i
-        return self.meetings[k]
+        """The meeting part of the file that `line` belongs to."""
+        k = bisect_right([p.line for p in self.meetings], line) - 1
+        return self.meetings[max(k, 0)]
 
     def meeting(self, line: int) -> Ref:
         """The Meeting a line belongs to (a running notes file holds several)."""
