@@ -13,7 +13,7 @@ LAYERS = [
     ("kg/notes.py", "kg/files.py"),
     ("kg/extract/",),
     ("kg/resolve.py", "kg/aliases.py"),
-    ("kg/graph.py",),
+    ("kg/graph.py", "kg/item_state.py"),
     ("kg/cache.py", "kg/cache_codec.py", "kg/outdir.py", "kg/parallel.py", "kg/build.py",
      "kg/queries.py", "kg/backends/", "kg/viz.py"),
     ("kg/cli",),
