@@ -97,6 +97,10 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, follow_sy
         click.echo(to_json(summary))
         return
     _print_summary(result)
+    if to_neo4j:
+        from .cli_neo4j import echo_load_summary
+
+        echo_load_summary(summary["neo4j"])
 
 
 def _max_bytes(megabytes: float) -> int:

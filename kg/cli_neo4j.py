@@ -112,12 +112,18 @@ def query_cmd(name, args, list_, graph_path, fmt, person, overdue, as_of, since,
 @click.option("--graph", "graph_path", default=DEFAULT_GRAPH, show_default=True,
               type=click.Path(dir_okay=False), help="graph.json to load.")
 @click.option("--reset", is_flag=True, help="First delete everything kg loaded before "
-                                            "(nodes labelled KgNode); nothing else.")
+                                            "(nodes labelled KgNode) and write it all "
+                                            "again; nothing else is touched.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Summary as readable text or as JSON.")
 @neo4j_options
 def load_cmd(graph_path, reset, fmt, **settings) -> None:
-    """Load graph.json into Neo4j: idempotent MERGE on stable ids.
+    """Make Neo4j's kg nodes and relationships equal to graph.json.
+
+    Writes only what is new or changed and deletes the kg nodes and
+    relationships (with their evidence) that graph.json no longer has;
+    nodes without the KgNode label, and relationships kg did not write,
+    are left alone. Loading an unchanged graph writes nothing.
 
     \b
     Example:
@@ -129,9 +135,19 @@ def load_cmd(graph_path, reset, fmt, **settings) -> None:
     if fmt == "json":
         click.echo(to_json(summary))
         return
-    click.echo(f"Loaded {summary['nodes']} nodes and {summary['relationships']} relationships "
-               f"into {summary['uri']} in {summary['batches']} batches"
-               + (f" (deleted {summary['deleted']} old nodes first)" if reset else "") + ".")
+    echo_load_summary(summary)
+
+
+def echo_load_summary(summary: dict) -> None:
+    """The load summary as text: totals, then what was written, removed and left alone."""
+    reset = f" (deleted {summary['deleted']} old nodes first)" if summary["deleted"] else ""
+    lines = [f"Loaded {summary['nodes']} nodes and {summary['relationships']} relationships "
+             f"into {summary['uri']} in {summary['batches']} batches{reset}."]
+    for what in ("written", "removed", "unchanged"):
+        counts = summary[what]
+        lines.append(f"  {what + ':':<10} {counts['nodes']} nodes, "
+                     f"{counts['relationships']} relationships")
+    click.echo("\n".join(lines))
     for w in summary["warnings"]:
         click.echo(f"  warning: {printable(w)}", err=True)
 

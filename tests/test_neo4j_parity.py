@@ -109,23 +109,27 @@ def test_loading_twice_changes_nothing(store, graph):
     assert first["nodes"] == graph.number_of_nodes()
 
 
-def test_hostile_note_loads_as_data_and_deletes_nothing(loaded, tmp_path):
+def test_hostile_note_loads_as_data_and_deletes_only_what_kg_replaced(loaded, tmp_path):
     store = loaded
-    before = store.counts()
-    hostile = _build(FIXTURES / "hostile", tmp_path)
-    store.load(hostile)
-    names = [r["n"] for r in store.run("MATCH (m:Meeting) WHERE m.name CONTAINS 'DETACH' "
-                                       "RETURN m.name AS n")]
-    after = store.counts()
-    ev = store.run("MATCH (:Person)-[r:RAISED_CONCERN_ABOUT]->(:Ticket {name: 'EVIL-1'}) "
-                   "RETURN r.texts AS t")
-    people = store.run("MATCH (p:Person {id: $id}) RETURN p.name AS n",
-                       {"id": V.node_id(V.PERSON, "Robert O'Brien")})
-    assert names and "}) DETACH DELETE n //" in names[0]
-    assert "`}) DETACH DELETE n //`" in ev[0]["t"][0]
-    assert people == [{"n": "Robert O'Brien"}]
-    assert after["nodes"] == before["nodes"] + hostile.number_of_nodes()
-    assert after["relationships"] == before["relationships"] + hostile.number_of_edges()
+    store.run("CREATE (:Meeting {id: 'theirs', name: 'Not From Kg'})", write=True)
+    try:
+        hostile = _build(FIXTURES / "hostile", tmp_path)
+        store.load(hostile)
+        names = [r["n"] for r in store.run("MATCH (m:Meeting) WHERE m.name CONTAINS 'DETACH' "
+                                           "RETURN m.name AS n")]
+        ev = store.run("MATCH (:Person)-[r:RAISED_CONCERN_ABOUT]->(:Ticket {name: 'EVIL-1'}) "
+                       "RETURN r.texts AS t")
+        people = store.run("MATCH (p:Person {id: $id}) RETURN p.name AS n",
+                           {"id": V.node_id(V.PERSON, "Robert O'Brien")})
+        assert names and "}) DETACH DELETE n //" in names[0]
+        assert "`}) DETACH DELETE n //`" in ev[0]["t"][0]
+        assert people == [{"n": "Robert O'Brien"}]
+        # The database now holds the hostile graph instead of the fixture graph, and no more.
+        assert store.counts() == {"nodes": hostile.number_of_nodes(),
+                                  "relationships": hostile.number_of_edges()}
+        assert store.run("MATCH (n {id: 'theirs'}) RETURN n.name AS n") == [{"n": "Not From Kg"}]
+    finally:
+        store.run("MATCH (n {id: 'theirs'}) DETACH DELETE n", write=True)
 
 
 def test_reset_removes_only_what_kg_wrote(loaded, graph):
@@ -149,7 +153,10 @@ def test_an_edge_stated_hundreds_of_times_keeps_all_its_evidence(bolt, store, gr
     store.settings.max_batch_bytes = 2500
     try:
         summary = store.load(g, reset=True)
-        store.load(g)  # and again: the appends must not double the lists
+        store.run(f"MATCH (a {{id: $u}})-[e:{k}]->(b {{id: $v}}) SET e.kg_hash = 'stale'",
+                  {"u": u, "v": v}, write=True)
+        again = store.load(g)  # written again: the appends must not double the lists
+        third = store.load(g)  # the last part brought the hash: now nothing to write
     finally:
         store.settings.max_batch_bytes = budget
     rows = store.run(f"MATCH (a {{id: $u}})-[e:{k}]->(b {{id: $v}}) "
@@ -157,6 +164,7 @@ def test_an_edge_stated_hundreds_of_times_keeps_all_its_evidence(bolt, store, gr
     assert rows[0]["s"] == [f"notes/{i:03d}.md:{i + 1}" for i in range(300)]
     assert rows[0]["t"] == [e["text"] for e in many]
     assert summary["truncated"] == 0
+    assert again["written"]["relationships"] == 1 and third["written"]["relationships"] == 0
     assert bolt.alive()
 
 

@@ -4,7 +4,11 @@ Safety rules this module keeps:
 - Labels and relationship types in Cypher text come only from kg.vocab, checked
   against its closed lists; every value travels as a query parameter.
 - Every node kg writes also gets the `KgNode` label, so `--reset` removes only
-  what kg wrote.
+  what kg wrote. A kg relationship is one whose type is in kg.vocab joining two
+  `KgNode` nodes: a load makes those equal to the graph (adding, rewriting and
+  deleting) and leaves every other node and relationship alone.
+- Each kg node and relationship carries `kg_hash`, a hash of the row kg wrote, so a
+  load reads the (id, hash) pairs back in pages and writes only the difference.
 - Batches are bounded by row count *and* serialized size, because some Bolt
   servers (FalkorDB) crash on large messages; for FalkorDB, detected on
   connect, the budget is kept under its limit whatever was asked for.
@@ -15,6 +19,7 @@ Safety rules this module keeps:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import urllib.parse
@@ -28,6 +33,10 @@ from .. import vocab as V
 from ..errors import BackendError, QueryError
 
 MARKER = "KgNode"
+#: The property holding a hash of the row kg wrote; equal hashes mean nothing to write.
+HASH = "kg_hash"
+#: Nodes read back per page when comparing the database with the graph.
+READ_PAGE = 500
 DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_USER = "neo4j"
 #: Bytes of Cypher and parameters besides the rows: keeps the estimate conservative.
@@ -105,8 +114,15 @@ def node_rows(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
             raise BackendError(f"node {nid!r} has label {label!r}, which is not in the vocabulary")
         props = {k: _value(v) for k, v in attrs.items() if v is not None}
         props["id"] = _no_nul(nid)
-        rows[label].append({"id": props["id"], "props": props})
+        rows[label].append({"id": props["id"], "props": _hashed(props)})
     return rows
+
+
+def _hashed(props: dict) -> dict:
+    """`props` plus HASH, a digest of exactly what kg writes (so any change shows)."""
+    props = {k: v for k, v in props.items() if k != HASH}
+    text = json.dumps(props, ensure_ascii=False, sort_keys=True)
+    return {**props, HASH: hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()}
 
 
 def edge_properties(evidence: list[dict]) -> dict:
@@ -136,22 +152,49 @@ def edge_rows(g: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[dict]]:
         sl, tl = g.nodes[u].get("label"), g.nodes[v].get("label")
         if not V.allowed(rel, sl, tl):
             raise BackendError(f"edge {u} -{rel}-> {v} is not allowed by the vocabulary")
-        props = edge_properties(attrs.get("evidence"))
+        props = _hashed(edge_properties(attrs.get("evidence")))
         rows[(rel, sl, tl)].append({"s": _no_nul(u), "t": _no_nul(v), "props": props})
     return rows
 
 
 def node_cypher(label: str) -> str:
+    """Write nodes: their properties become exactly the row's (a dropped attribute goes)."""
     _check_label(label)
     return (f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) "
-            f"SET n:{MARKER} SET n += r.props")
+            f"SET n = r.props SET n:{MARKER}")
 
 
 def edge_cypher(rel: str, source_label: str, target_label: str) -> str:
+    """Write relationships: their properties become exactly the row's."""
+    _check_rel(rel, source_label, target_label)
+    return (f"UNWIND $rows AS r MATCH (a:{source_label} {{id: r.s}}) "
+            f"MATCH (b:{target_label} {{id: r.t}}) MERGE (a)-[e:{rel}]->(b) SET e = r.props")
+
+
+def node_delete_cypher() -> str:
+    """Delete kg nodes by id, with whatever relationships they have."""
+    return f"UNWIND $rows AS r MATCH (n:{MARKER} {{id: r.id}}) DETACH DELETE n"
+
+
+def edge_delete_cypher(rel: str) -> str:
+    """Delete one type of kg relationship by its ends."""
+    if rel not in V.RELATIONS:
+        raise BackendError(f"relationship type {rel!r} is not in the vocabulary")
+    return (f"UNWIND $rows AS r MATCH (a:{MARKER} {{id: r.s}})-[e:{rel}]->"
+            f"(b:{MARKER} {{id: r.t}}) DELETE e")
+
+
+def existing_cypher() -> str:
+    """One page of kg nodes by id, each with its hash, label and outgoing kg relationships."""
+    return (f"MATCH (a:{MARKER}) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $page "
+            f"OPTIONAL MATCH (a)-[e]->(b:{MARKER}) WHERE type(e) IN $types "
+            f"RETURN a.id AS id, a.label AS label, a.{HASH} AS hash, type(e) AS rel, "
+            f"b.id AS target, e.{HASH} AS rel_hash ORDER BY id")
+
+
+def _check_rel(rel: str, source_label: str, target_label: str) -> None:
     if not V.allowed(rel, source_label, target_label):
         raise BackendError(f"{rel} from {source_label} to {target_label} is not in the vocabulary")
-    return (f"UNWIND $rows AS r MATCH (a:{source_label} {{id: r.s}}) "
-            f"MATCH (b:{target_label} {{id: r.t}}) MERGE (a)-[e:{rel}]->(b) SET e += r.props")
 
 
 _EVIDENCE_LISTS = ("sources", "dates", "lines", "texts")
@@ -159,8 +202,11 @@ _EVIDENCE_LISTS = ("sources", "dates", "lines", "texts")
 
 def edge_append_cypher(rel: str, source_label: str, target_label: str) -> str:
     """Append more evidence to an edge that `edge_cypher` has just (re)written."""
-    edge_cypher(rel, source_label, target_label)  # the same vocabulary checks
-    sets = ", ".join(f"e.{k} = e.{k} + r.props.{k}" for k in _EVIDENCE_LISTS)
+    _check_rel(rel, source_label, target_label)
+    # The hash arrives with the last part only: an edge cut short by a failed load
+    # has none, so the next load writes it again.
+    sets = ", ".join([f"e.{k} = e.{k} + r.props.{k}" for k in _EVIDENCE_LISTS]
+                     + [f"e.{HASH} = r.props.{HASH}"])
     return (f"UNWIND $rows AS r MATCH (a:{source_label} {{id: r.s}})-[e:{rel}]->"
             f"(b:{target_label} {{id: r.t}}) SET {sets}")
 
@@ -182,19 +228,86 @@ def split_evidence(row: dict, budget: int) -> list[dict]:
             end += 1
         parts.append(_evidence_part(row, start, end, first=not parts))
         start = end
+    if parts:
+        parts[-1]["props"][HASH] = props.get(HASH)
     return parts or [row]
 
 
 def _evidence_part(row: dict, start: int, end: int, first: bool) -> dict:
     lists = {k: row["props"][k][start:end] for k in _EVIDENCE_LISTS}
     if first:
-        return {**row, "props": {**row["props"], **lists}}
+        head = {k: v for k, v in row["props"].items() if k != HASH}
+        return {**row, "props": {**head, **lists}}
     return {"s": row["s"], "t": row["t"], "props": lists}
 
 
 def _check_label(label: str) -> None:
     if label not in V.LABELS and label != MARKER:
         raise BackendError(f"label {label!r} is not in the vocabulary")
+
+
+# --- what a load must change ----------------------------------------------------------------
+
+
+@dataclass
+class SyncPlan:
+    """The difference between the graph's rows and what the database holds.
+
+    `nodes`/`edges` are the rows to write (new or changed), grouped as node_rows
+    and edge_rows group them; `stale_nodes` ({id}) and `stale_edges` ({s, t} by
+    type) are the kg nodes and relationships to delete. A stale node takes its
+    relationships with it, so those are counted but not deleted one by one.
+    """
+
+    nodes: dict[str, list[dict]]
+    edges: dict[tuple[str, str, str], list[dict]]
+    stale_nodes: list[dict]
+    stale_edges: dict[str, list[dict]]
+    removed_edges: int
+    unchanged_nodes: int
+    unchanged_edges: int
+
+    @classmethod
+    def of(cls, nodes: dict[str, list[dict]], edges: dict[tuple[str, str, str], list[dict]],
+           have_nodes: dict[str, tuple[str, str]],
+           have_edges: dict[tuple[str, str, str], str]) -> SyncPlan:
+        want = {row["id"]: label for label, rows in nodes.items() for row in rows}
+        # A node whose label changed is another node to MERGE: delete it and write it anew.
+        gone = {nid for nid, (label, _) in have_nodes.items()
+                if nid not in want or want[nid] != label}
+        node_hashes = {nid: h for nid, (_, h) in have_nodes.items() if nid not in gone}
+        write_nodes = _changed(nodes, lambda _, r: r["id"], node_hashes)
+        edge_hashes = {k: h for k, h in have_edges.items()
+                       if k[0] not in gone and k[2] not in gone}
+        write_edges = _changed(edges, lambda key, r: (r["s"], key[0], r["t"]), edge_hashes)
+        wanted = {(r["s"], rel, r["t"]) for (rel, _, _), rows in edges.items() for r in rows}
+        stale: dict[str, list[dict]] = defaultdict(list)
+        for s, rel, t in sorted(set(edge_hashes) - wanted):
+            stale[rel].append({"s": s, "t": t})
+        return cls(nodes=write_nodes, edges=write_edges,
+                   stale_nodes=[{"id": nid} for nid in sorted(gone)], stale_edges=dict(stale),
+                   removed_edges=len(set(have_edges) - wanted),
+                   unchanged_nodes=len(want) - _total(write_nodes),
+                   unchanged_edges=len(wanted) - _total(write_edges))
+
+    def counts(self) -> dict:
+        """Rows written, removed and left as they were, for the load summary."""
+        return {"written": {"nodes": _total(self.nodes), "relationships": _total(self.edges)},
+                "removed": {"nodes": len(self.stale_nodes),
+                            "relationships": self.removed_edges},
+                "unchanged": {"nodes": self.unchanged_nodes,
+                              "relationships": self.unchanged_edges}}
+
+
+def _changed(groups: dict, key: Callable[[object, dict], object], hashes: dict) -> dict:
+    """The rows of each group whose hash the database does not already hold."""
+    out = {g: [r for r in rows if hashes.get(key(g, r)) != r["props"][HASH]]
+           for g, rows in groups.items()}
+    return {g: rows for g, rows in out.items() if rows}
+
+
+def _total(groups: dict) -> int:
+    return sum(len(rows) for rows in groups.values())
 
 
 # --- batching by size ----------------------------------------------------------------------
@@ -421,35 +534,67 @@ class Neo4jStore:
 
     def load(self, g: nx.MultiDiGraph, reset: bool = False,
              progress: Callable[[int], None] | None = None) -> dict:
-        """MERGE every node and edge of `g`; returns a small summary."""
+        """Make the database's kg nodes and relationships equal to `g`; returns a summary.
+
+        Only what differs is written: rows whose hash the database already holds are
+        skipped, and kg nodes and relationships `g` no longer has are deleted.
+        """
         summary = {"uri": self.settings.uri, "database": self.settings.database,
                    "deleted": self.reset() if reset else 0,
-                   "warnings": self.ensure_schema(), "nodes": 0, "relationships": 0,
-                   "batches": 0, "truncated": 0}
+                   "warnings": self.ensure_schema(), "nodes": g.number_of_nodes(),
+                   "relationships": g.number_of_edges(), "batches": 0, "truncated": 0}
         asked = self.settings.max_batch_bytes
         if asked and asked > self.max_batch_bytes:
             summary["warnings"].append(
                 f"this server (FalkorDB) crashes on messages over ~4 KB; batches were kept "
                 f"under {self.max_batch_bytes:,} bytes instead of --max-batch-bytes {asked:,}")
-
-        def truncated(_row):
-            summary["truncated"] += 1
-
-        for label, rows in sorted(node_rows(g).items()):
-            summary["nodes"] += self._write(node_cypher(label), rows, summary, truncated,
-                                            progress)
-        for (rel, sl, tl), rows in sorted(edge_rows(g).items()):
-            cypher = edge_cypher(rel, sl, tl)
-            heads, tails = self._split_long_evidence(rows, cypher)
-            self._write(cypher, heads, summary, truncated, progress)
-            if tails:
-                self._write(edge_append_cypher(rel, sl, tl), tails, summary, truncated, None)
-            summary["relationships"] += len(rows)
+        plan = SyncPlan.of(node_rows(g), edge_rows(g), *self.existing())
+        summary.update(plan.counts())
+        if progress:
+            progress(plan.unchanged_nodes + plan.unchanged_edges)
+        self._apply(plan, summary, progress)
         if summary["truncated"]:
             summary["warnings"].append(
                 f"{summary['truncated']} rows were too large for one message; their long "
                 "text was truncated in Neo4j (graph.json keeps the full text)")
         return summary
+
+    def existing(self) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, str, str], str]]:
+        """What kg wrote before: {id: (label, hash)} and {(source, type, target): hash}.
+
+        Read in pages of READ_PAGE nodes, ordered by id, so no answer grows with the graph.
+        """
+        nodes: dict[str, tuple[str, str]] = {}
+        edges: dict[tuple[str, str, str], str] = {}
+        after, cypher = "", existing_cypher()
+        while True:
+            rows = self.run(cypher, {"after": after, "page": READ_PAGE,
+                                     "types": list(V.REL_TYPES)})
+            for r in rows:
+                nodes[r["id"]] = (r["label"], r["hash"])
+                if r["rel"] is not None:
+                    edges[(r["id"], r["rel"], r["target"])] = r["rel_hash"]
+            if len({r["id"] for r in rows}) < READ_PAGE:
+                return nodes, edges
+            after = rows[-1]["id"]  # the server's order, which may not be Python's
+
+    def _apply(self, plan: SyncPlan, summary: dict, progress) -> None:
+        """Delete what went, then write what is new or changed, all in bounded batches."""
+
+        def truncated(_row):
+            summary["truncated"] += 1
+
+        for rel, rows in sorted(plan.stale_edges.items()):
+            self._write(edge_delete_cypher(rel), rows, summary, None, None)
+        self._write(node_delete_cypher(), plan.stale_nodes, summary, None, None)
+        for label, rows in sorted(plan.nodes.items()):
+            self._write(node_cypher(label), rows, summary, truncated, progress)
+        for (rel, sl, tl), rows in sorted(plan.edges.items()):
+            cypher = edge_cypher(rel, sl, tl)
+            heads, tails = self._split_long_evidence(rows, cypher)
+            self._write(cypher, heads, summary, truncated, progress)
+            if tails:
+                self._write(edge_append_cypher(rel, sl, tl), tails, summary, truncated, None)
 
     def _split_long_evidence(self, rows: list[dict], cypher: str) -> tuple[list, list]:
         """Rows that fit a message as they are, and append rows for the evidence that doesn't."""
