@@ -7,12 +7,14 @@ exercised over the same protocol a Neo4j server uses.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,3 +116,20 @@ def server_from_env() -> BoltServer | None:
     return BoltServer(uri, os.environ.get("KG_TEST_NEO4J_USER", "neo4j"),
                       os.environ.get("KG_TEST_NEO4J_PASSWORD", "kg-dev-password"), False,
                       database=os.environ.get("KG_TEST_NEO4J_DATABASE"))
+
+
+@contextlib.contextmanager
+def own_server(password: str = "") -> Iterator[BoltServer]:
+    """A server for one test module (KG_TEST_NEO4J_URI's, or a new FalkorDB), with drivers
+    made to fail fast: a fresh driver's first handshake with FalkorDB can stall, and kg retries."""
+    srv = server_from_env() or start_falkordb(password=password)
+    old = os.environ.get("NEO4J_CONNECTION_TIMEOUT")
+    os.environ["NEO4J_CONNECTION_TIMEOUT"] = "0.5"
+    try:
+        yield srv
+    finally:
+        if old is None:
+            del os.environ["NEO4J_CONNECTION_TIMEOUT"]
+        else:
+            os.environ["NEO4J_CONNECTION_TIMEOUT"] = old
+        srv.stop()

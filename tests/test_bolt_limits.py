@@ -6,10 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 
 import pytest
-from bolt_server import server_from_env, start_falkordb
+from bolt_server import own_server
 from click.testing import CliRunner
 
 from conftest import write_notes
@@ -35,16 +34,8 @@ SECRET = "s3cret-pw"
 @pytest.fixture(scope="module")
 def server():
     """A server of this module's own (these tests try to crash it), behind a password."""
-    srv = server_from_env() or start_falkordb(password=SECRET)
-    # A fresh driver's first handshake with FalkorDB can stall: fail fast and retry.
-    old = os.environ.get("NEO4J_CONNECTION_TIMEOUT")
-    os.environ["NEO4J_CONNECTION_TIMEOUT"] = "0.5"
-    yield srv
-    if old is None:
-        del os.environ["NEO4J_CONNECTION_TIMEOUT"]
-    else:
-        os.environ["NEO4J_CONNECTION_TIMEOUT"] = old
-    srv.stop()
+    with own_server(password=SECRET) as srv:
+        yield srv
 
 
 def _conn(server, uri: str | None = None) -> list[str]:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 
 import pytest
-from bolt_server import server_from_env, start_falkordb
+from bolt_server import own_server
 from click.testing import CliRunner
 
 from conftest import write_notes
@@ -70,15 +69,8 @@ def _week2() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server():
-    srv = server_from_env() or start_falkordb()
-    old = os.environ.get("NEO4J_CONNECTION_TIMEOUT")
-    os.environ["NEO4J_CONNECTION_TIMEOUT"] = "0.5"
-    yield srv
-    if old is None:
-        del os.environ["NEO4J_CONNECTION_TIMEOUT"]
-    else:
-        os.environ["NEO4J_CONNECTION_TIMEOUT"] = old
-    srv.stop()
+    with own_server() as srv:
+        yield srv
 
 
 @contextlib.contextmanager
