@@ -19,15 +19,14 @@ from .aliases import ALIAS_FILE, Aliases
 from .cache import FactsCache, cache_key, content_hash, gc_paused
 from .errors import InputError, NoteTooDense
 from .extract.facts import NoteFacts
-from .extract.note import extract
 from .graph import SCHEMA_VERSION, build_graph, write_graph
 from .notes import DEFAULT_MAX_BYTES, NoteFile, Skipped, read_bytes, scan, to_note
-from .outdir import OutputLock
+from .outdir import DEFAULT_OUT, OutputLock
 from .parallel import extract_many, with_progress, worker_count
 from .resolve import Resolver
 from .viz import write_page
 
-DEFAULT_OUT = "kg-out"
+__all__ = ["DEFAULT_OUT", "BuildOptions", "BuildResult", "build"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +83,8 @@ def extract_file(nf: NoteFile, options: BuildOptions) -> Extracted:
     The bytes are read once and hashed as read: a note edited during the build
     is cached with the hash of the text its facts came from.
     """
+    from .extract.note import extract  # spaCy: imported by the processes that extract
+
     data = read_bytes(nf, options.max_bytes, options.follow_symlinks)
     if isinstance(data, Skipped):
         return Extracted(data)

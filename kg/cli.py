@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import DEFAULT_OUT, BuildOptions, build
 from .cli_neo4j import cypher_cmd, load_cmd, load_into_neo4j, neo4j_options, query_cmd
 from .cli_output import printable, to_json
 from .cli_viz import viz_cmd
 from .errors import InputError, KgError
 from .notes import DEFAULT_MAX_BYTES
+from .outdir import DEFAULT_OUT
 
 
 class KgGroup(click.Group):
@@ -85,6 +85,8 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, follow_sy
       kg build seeds/ --out kg-out
       kg build notes/2024 notes/2025 --format json
     """
+    from .build import BuildOptions, build  # spaCy and NetworkX: only for this command
+
     options = BuildOptions(incident_prefixes=tuple(p.upper() for p in incident_prefixes) or None,
                            max_bytes=_max_bytes(max_file_mb), aliases=aliases, workers=workers,
                            cache=use_cache, follow_symlinks=follow_symlinks, html=html)
