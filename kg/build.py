@@ -20,6 +20,7 @@ from .cache import FactsCache, cache_key, content_hash, gc_paused
 from .errors import InputError, NoteTooDense
 from .extract.facts import NoteFacts
 from .graph import SCHEMA_VERSION, build_graph, write_graph
+from .index import write_index
 from .notes import DEFAULT_MAX_BYTES, NoteFile, Skipped, read_bytes, scan, to_note
 from .outdir import DEFAULT_OUT, OutputLock
 from .parallel import extract_many, with_progress, worker_count
@@ -145,6 +146,7 @@ def _build(paths: list[Path], out_dir: Path | None, options: BuildOptions,
     if out_dir is not None:
         result.out_path = out_dir / "graph.json"
         write_graph(graph, result.out_path)
+        write_index(graph, result.out_path)  # after graph.json: it records what it indexes
         if options.html:
             result.page_path = write_page(graph, out_dir / "graph.html")
     result.seconds = time.perf_counter() - started

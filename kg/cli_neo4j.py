@@ -98,7 +98,7 @@ def query_cmd(name, args, list_, graph_path, fmt, person, overdue, as_of, since,
     if list_ or not name:
         click.echo(_list_queries())
         return
-    from .queries import NetworkXBackend, StoreBackend, get_query, query_args, run_query
+    from .queries import StoreBackend, get_query, query_args, run_query
 
     query = get_query(name)
     params = query_args(query, args, {"person": person, "overdue": overdue, "as_of": as_of,
@@ -110,9 +110,10 @@ def query_cmd(name, args, list_, graph_path, fmt, person, overdue, as_of, since,
         finally:
             store.close()
     else:
-        from .graph import read_graph
+        from .subgraphs import local_backend  # the index beside graph.json when it is current
 
-        rows = run_query(query, params, NetworkXBackend(read_graph(graph_path)))
+        with local_backend(graph_path) as backend:
+            rows = run_query(query, params, backend)
     click.echo(format_rows(rows, query.columns, fmt))
 
 
