@@ -110,10 +110,9 @@ def query_cmd(name, args, list_, graph_path, fmt, person, overdue, as_of, since,
         finally:
             store.close()
     else:
-        from .subgraphs import local_backend  # the index beside graph.json when it is current
+        from .subgraphs import run_local  # the index beside graph.json when it is current
 
-        with local_backend(graph_path) as backend:
-            rows = run_query(query, params, backend)
+        rows = run_local(query, params, graph_path)
     click.echo(format_rows(rows, query.columns, fmt))
 
 

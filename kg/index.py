@@ -25,11 +25,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from . import vocab as V
 from .errors import OutputError
 from .files import create_temp
 
 #: Changes whenever the tables change: an index of another format is stale.
-FORMAT = "kg-index-1"
+FORMAT = "kg-index-2"
 SUFFIX = ".index.sqlite"
 #: SQLite's limit on parameters per statement is 32766 since 3.32; stay well below it.
 _CHUNK = 500
@@ -40,6 +41,7 @@ CREATE TABLE nodes (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, label TEXT
                     name TEXT, aliases TEXT, data TEXT NOT NULL);
 CREATE TABLE edges (seq INTEGER PRIMARY KEY, src TEXT NOT NULL, dst TEXT NOT NULL,
                     key TEXT, data TEXT NOT NULL);
+CREATE TABLE names (form TEXT NOT NULL, id TEXT NOT NULL);
 """
 # Built after the rows are in: one sort per index instead of a B-tree insert per row.
 _INDEXES = """
@@ -47,6 +49,7 @@ CREATE INDEX nodes_label ON nodes (label);
 CREATE INDEX edges_src ON edges (src, key);
 CREATE INDEX edges_dst ON edges (dst, key);
 CREATE INDEX edges_key ON edges (key);
+CREATE INDEX names_form ON names (form);
 """
 
 
@@ -108,6 +111,7 @@ def _fill(tmp: Path, g, graph_path: Path) -> None:
             (seq, n, a.get("label"), a.get("name", n),
              _dump(a["aliases"]) if "aliases" in a else None, _dump(a))
             for seq, (n, a) in enumerate(g.nodes(data=True))))
+        db.executemany("INSERT INTO names VALUES (?, ?)", _name_forms(g))
         db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?)", (
             (seq, u, v, k, _dump(d))
             for seq, (u, v, k, d) in enumerate(g.edges(keys=True, data=True))))
@@ -119,6 +123,20 @@ def _fill(tmp: Path, g, graph_path: Path) -> None:
         db.execute("COMMIT")
     finally:
         db.close()
+
+
+def _name_forms(g) -> Iterator[tuple[str, str]]:
+    """(folded text, entity id) for every text that names an entity exactly: its name, id
+    and aliases, and a team's name without " team" (kg.queries' exact, alias and team
+    rules). A query asks resolution about these few candidates first."""
+    for n, a in g.nodes(data=True):
+        if a.get("label") not in V.ENTITY_LABELS:
+            continue
+        name = V.fold(str(a.get("name", n)))
+        forms = {name, V.fold(n)} | {V.fold(str(x)) for x in a.get("aliases") or ()}
+        if a["label"] == V.TEAM and name.endswith(" team"):
+            forms.add(name[:-len(" team")])
+        yield from ((form, n) for form in sorted(forms))
 
 
 class GraphIndex:
@@ -156,10 +174,17 @@ class GraphIndex:
         for label in sorted(set(labels)):
             for seq, n, name, aliases in self.db.execute(
                     "SELECT seq, id, name, aliases FROM nodes WHERE label = ?", (label,)):
-                attrs = {"label": label, "name": name}
-                if aliases is not None:
-                    attrs["aliases"] = json.loads(aliases)
-                yield seq, n, attrs
+                yield seq, n, _entity_attrs(label, name, aliases)
+
+    def named(self, text: str, labels: Iterable[str]) -> Iterator[tuple[int, str, dict]]:
+        """Like `entities`, but only those whose name, id or an alias folds to `text`'s."""
+        labels = sorted(set(labels))
+        marks = ",".join("?" * len(labels))
+        for seq, n, label, name, aliases in self.db.execute(
+                "SELECT DISTINCT n.seq, n.id, n.label, n.name, n.aliases FROM names f "
+                f"JOIN nodes n ON n.id = f.id WHERE f.form = ? AND n.label IN ({marks})",
+                [V.fold(text), *labels]):
+            yield seq, n, _entity_attrs(label, name, aliases)
 
     def edges(self, ends: Iterable[str], out: bool, keys: list[str] | None
               ) -> Iterator[tuple[int, str, str, str, dict]]:
@@ -179,6 +204,13 @@ class GraphIndex:
         for seq, u, v, k, data in self.db.execute(
                 "SELECT seq, src, dst, key, data FROM edges WHERE key = ?", (key,)):
             yield seq, u, v, k, json.loads(data)
+
+
+def _entity_attrs(label: str, name: str, aliases: str | None) -> dict:
+    attrs = {"label": label, "name": name}
+    if aliases is not None:
+        attrs["aliases"] = json.loads(aliases)
+    return attrs
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

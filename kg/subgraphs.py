@@ -22,9 +22,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from . import queries as Q
 from . import vocab as V
 from .index import GraphIndex, open_index
-from .queries import CannedQuery, Entity, NetworkXBackend, graph_entities
+from .queries import CannedQuery, Entity, NetworkXBackend, run_query
 
 OUT, IN = "out", "in"
 ANY = None  # any relationship type
@@ -178,9 +179,25 @@ class IndexBackend:
         self.graph_path = graph_path
 
     def entities(self, labels: tuple[str, ...]) -> list[Entity]:
-        g = nx.MultiDiGraph()
-        g.add_nodes_from((n, a) for _seq, n, a in self.index.entities(labels))
-        return graph_entities(g, labels)
+        return _entities(self.index.entities(labels))
+
+    def run(self, query: CannedQuery, args: dict) -> list[dict]:
+        """run_query, asking resolution first about the few entities named exactly as
+        the argument (tens of thousands of tickets need not be compared one by one)."""
+        texts = {tuple(labels): str(args[arg]) for arg, labels in query.entity_args.items()
+                 if args.get(arg) is not None}
+
+        def entities(labels: tuple[str, ...]) -> list[Entity]:
+            text = texts.get(tuple(labels))
+            if text is not None:
+                named = _entities(self.index.named(text, labels))
+                # kg.queries tries the exact, alias and team rules first: when one of
+                # them matches here, the full list would give the same answer.
+                if any(rule(text, e) for e in named for rule in (Q._exact, Q._alias, Q._team)):
+                    return named
+            return self.entities(labels)
+
+        return self.rows(query, query.prepare(args, entities))
 
     def rows(self, query: CannedQuery, params: dict) -> list[dict]:
         need = NEEDS.get(query.name)
@@ -190,6 +207,19 @@ class IndexBackend:
         else:
             g = subgraph(self.index, need(params))
         return NetworkXBackend(g).rows(query, params)
+
+
+def _entities(rows) -> list[Entity]:
+    return sorted((Entity(n, a["label"], a["name"], tuple(a.get("aliases") or ()))
+                   for _seq, n, a in rows), key=lambda e: e.id)
+
+
+def run_local(query: CannedQuery, args: dict, graph_path: str | os.PathLike) -> list[dict]:
+    """Answer `query` from graph.json, through its index when that is current."""
+    with local_backend(graph_path) as backend:
+        if isinstance(backend, IndexBackend):
+            return backend.run(query, args)
+        return run_query(query, args, backend)
 
 
 @contextmanager

@@ -34,8 +34,11 @@ def corpus(tmp_path_factory):
 
 
 def answer(backend, query, positional=(), **options) -> list[dict] | str:
+    args = query_args(query, positional, options)
     try:
-        return run_query(query, query_args(query, positional, options), backend)
+        if isinstance(backend, IndexBackend):
+            return backend.run(query, args)
+        return run_query(query, args, backend)
     except QueryError as exc:  # e.g. an ambiguous first name: both must refuse alike
         return f"QueryError: {exc}"
 
@@ -47,7 +50,10 @@ def cases(graph):
         by_label.setdefault(a["label"], []).append(n)
     for name, query in sorted(registry().items()):
         labels = query.entity_args.get("id", ())
-        subjects = sorted(n for label in labels for n in by_label.get(label, ()))
+        ids = sorted(n for label in labels for n in by_label.get(label, ()))
+        # By id, and by name as a user types it (first names and handles of people too).
+        subjects = ids + sorted({graph.nodes[n]["name"] for n in ids}) + sorted(
+            {graph.nodes[n]["name"].split()[0] for n in ids if n.startswith("person:")})
         optional = "[" in query.usage.split("--")[0] or not labels
         for subject in ([None] if optional else []) + subjects:
             yield query, (subject,) if subject else (), {}
@@ -58,6 +64,7 @@ def cases(graph):
         if name == "decisions":
             yield query, (), {"since": "2024-06-01"}
             yield query, ("launch",), {}
+            yield query, ("nothing-is-named-this",), {}
 
 
 def test_every_query_declares_its_subgraph():
