@@ -45,3 +45,14 @@ def test_scheduler_needs_the_dask_executor(tmp_path):
                                        "--scheduler", "tcp://127.0.0.1:8786"])
     assert result.exit_code == 2
     assert "--scheduler applies only to --executor dask" in result.output
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
+    import kg.dask_executor
+    monkeypatch.setattr(kg.dask_executor, "CONNECT_TIMEOUT_S", 1)
+    notes = write_notes(tmp_path / "notes", NOTES)
+    result = CliRunner().invoke(main, ["build", str(notes), "--out", str(tmp_path / "out"),
+                                       "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert "Traceback" not in result.output
