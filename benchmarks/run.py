@@ -387,16 +387,19 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _md(head: list[str], align: str, body) -> str:
+    """A Markdown table: header cells, the alignment row, then one list of cells a row."""
+    return "\n".join(["| " + " | ".join(head) + " |", align,
+                      *("| " + " | ".join(cells) + " |" for cells in body)])
+
+
 def phases_table(rows: list[dict]) -> str:
-    lines = ["| notes | build | extract (or cache) | resolve | graph model | write JSON "
-             "| write index |", "|---:|---|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        for kind in ("clean", "incremental"):
-            p = r[kind]["phases"]
-            lines.append(f"| {r['n']:,} | {kind} | {p.get('_extract_all', 0):.2f} | "
-                         f"{p.get('Resolver', 0):.2f} | {p.get('build_graph', 0):.2f} | "
-                         f"{p.get('write_graph', 0):.2f} | {p.get('write_index', 0):.2f} |")
-    return "\n".join(lines)
+    body = [[f"{r['n']:,}", kind] + [f"{r[kind]['phases'].get(k, 0):.2f}" for k in
+                                     ("_extract_all", "Resolver", "build_graph", "write_graph",
+                                      "write_index")]
+            for r in rows for kind in ("clean", "incremental")]
+    return _md(["notes", "build", "extract (or cache)", "resolve", "graph model", "write JSON",
+                "write index"], "|---:|---|---:|---:|---:|---:|---:|", body)
 
 
 def startup_lines(startup: dict) -> str:
@@ -407,30 +410,28 @@ def startup_lines(startup: dict) -> str:
 
 
 def cold_table(rows: list[dict]) -> str:
-    lines = ["| notes | query | subject | rows | from index s | from graph.json s | "
-             "graph.json / index | same answer |", "|---:|---|---|---:|---:|---:|---:|:-:|"]
-    for r in rows:
-        for name, c in sorted(r["cold"].items()):
-            lines.append(f"| {r['n']:,} | {name} | {c['subject'] or '(all)'} | {c['rows']:,} | "
-                         f"{c['index_s']:.2f} | {c['graph_json_s']:.2f} | "
-                         f"{c['graph_json_s'] / c['index_s']:.1f}× | "
-                         f"{'yes' if c['same'] else 'NO'} |")
-    return "\n".join(lines)
+    body = [[f"{r['n']:,}", name, c["subject"] or "(all)", f"{c['rows']:,}",
+             f"{c['index_s']:.2f}", f"{c['graph_json_s']:.2f}",
+             f"{c['graph_json_s'] / c['index_s']:.1f}×", "yes" if c["same"] else "NO"]
+            for r in rows for name, c in sorted(r["cold"].items())]
+    return _md(["notes", "query", "subject", "rows", "from index s", "from graph.json s",
+                "graph.json / index", "same answer"], "|---:|---|---|---:|---:|---:|---:|:-:|",
+               body)
 
 
 def dask_table(rows: list[dict]) -> str:
-    lines = ["| notes | local s | dask s | dask / local | local peak MB | dask peak MB "
-             "| graph.json identical |", "|---:|---:|---:|---:|---:|---:|:-:|"]
+    body = []
     for r in rows:
-        d = r["dask"]
+        d, local = r["dask"], r["clean"]
         if "skipped" in d:
-            lines.append(f"| {r['n']:,} | {r['clean']['wall']:.1f} | skipped: {d['skipped']} "
-                         "| | | | |")
+            body.append([f"{r['n']:,}", f"{local['wall']:.1f}", f"skipped: {d['skipped']}",
+                         "", "", "", ""])
             continue
-        lines.append(f"| {r['n']:,} | {r['clean']['wall']:.1f} | {d['wall']:.1f} | "
-                     f"{d['wall'] / r['clean']['wall']:.2f}× | {r['clean']['peak_mb']:.0f} | "
-                     f"{d['peak_mb']:.0f} | {'yes' if d['same_bytes'] else 'NO'} |")
-    return "\n".join(lines)
+        body.append([f"{r['n']:,}", f"{local['wall']:.1f}", f"{d['wall']:.1f}",
+                     f"{d['wall'] / local['wall']:.2f}×", f"{local['peak_mb']:.0f}",
+                     f"{d['peak_mb']:.0f}", "yes" if d["same_bytes"] else "NO"])
+    return _md(["notes", "local s", "dask s", "dask / local", "local peak MB", "dask peak MB",
+                "graph.json identical"], "|---:|---:|---:|---:|---:|---:|:-:|", body)
 
 
 def targets(rows: list[dict], queries: dict, bolt: dict, startup: dict | None = None) -> str:
