@@ -36,8 +36,9 @@ def _client(scheduler: str | None, workers: int):
             err = BackendError(f"cannot reach the Dask scheduler at {scheduler} ({exc})")
             err.hint = "Check the address (e.g. tcp://host:8786) and that `dask scheduler` runs."
             raise err from exc
+    # Any free port for the status page: two builds on one machine must not collide on 8787.
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
