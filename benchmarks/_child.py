@@ -1,6 +1,7 @@
 """One `kg build`, run by benchmarks/run.py in its own process so its memory can be measured.
 
-    python benchmarks/_child.py NOTES OUT [--workers N] [--no-cache] [--profile FILE]
+    python benchmarks/_child.py NOTES OUT [--workers N] [--no-cache] [--executor dask]
+                                          [--profile FILE]
 
 Prints one JSON line: total seconds and the seconds of each phase (extraction
 or cache, resolution, graph model, JSON writing), timed by wrapping the
@@ -15,7 +16,7 @@ import importlib
 import json
 import time
 
-PHASES = ("_extract_all", "Resolver", "build_graph", "write_graph")
+PHASES = ("_extract_all", "Resolver", "build_graph", "write_graph", "write_index")
 
 
 def main() -> None:
@@ -24,13 +25,15 @@ def main() -> None:
     parser.add_argument("out")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--executor", default="local")
     parser.add_argument("--profile")
     args = parser.parse_args()
     started = time.perf_counter()
     build_module = importlib.import_module("kg.build")
     imported = time.perf_counter() - started
     phases = _time_phases(build_module)
-    options = build_module.BuildOptions(workers=args.workers, cache=not args.no_cache)
+    options = build_module.BuildOptions(workers=args.workers, cache=not args.no_cache,
+                                        executor=args.executor)
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
         profiler.enable()

@@ -17,17 +17,18 @@ import networkx as nx
 from . import __version__
 from .aliases import ALIAS_FILE, Aliases
 from .cache import FactsCache, cache_key, content_hash, gc_paused
+from .dask_executor import extract_on_dask
 from .errors import InputError, NoteTooDense
 from .extract.facts import NoteFacts
-from .extract.note import extract
 from .graph import SCHEMA_VERSION, build_graph, write_graph
+from .index import write_index
 from .notes import DEFAULT_MAX_BYTES, NoteFile, Skipped, read_bytes, scan, to_note
-from .outdir import OutputLock
-from .parallel import extract_many, with_progress, worker_count
+from .outdir import DEFAULT_OUT, OutputLock
+from .parallel import default_workers, extract_many, with_progress, worker_count
 from .resolve import Resolver
 from .viz import write_page
 
-DEFAULT_OUT = "kg-out"
+__all__ = ["DEFAULT_OUT", "BuildOptions", "BuildResult", "build"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class BuildOptions:
     cache: bool = True  # reuse OUT/.kg-cache/ for unchanged notes (needs out_dir)
     follow_symlinks: bool = False  # read links to files outside the notes folder
     html: bool = False  # also write OUT/graph.html (under the same lock as graph.json)
+    executor: str = "local"  # "local": a process pool here; "dask": a Dask cluster
+    scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
 
 
 @dataclass
@@ -84,20 +87,31 @@ def extract_file(nf: NoteFile, options: BuildOptions) -> Extracted:
     The bytes are read once and hashed as read: a note edited during the build
     is cached with the hash of the text its facts came from.
     """
+    data = _read(nf, options)
+    return data if isinstance(data, Extracted) else extract_data(*data, options)
+
+
+def _read(nf: NoteFile, options: BuildOptions) -> Extracted | tuple[str, bytes]:
+    """A file's (source, bytes) to extract, or the Extracted reason it is skipped."""
     data = read_bytes(nf, options.max_bytes, options.follow_symlinks)
-    if isinstance(data, Skipped):
-        return Extracted(data)
-    note = to_note(nf.source, data)
+    return Extracted(data) if isinstance(data, Skipped) else (nf.source, data)
+
+
+def extract_data(source: str, data: bytes, options: BuildOptions) -> Extracted:
+    """Extract one note from its bytes: what a worker, local or on Dask, runs."""
+    from .extract.note import extract  # spaCy: imported by the processes that extract
+
+    note = to_note(source, data)
     if isinstance(note, Skipped):
         return Extracted(note)
     try:
         return Extracted(extract(note, options.incident_prefixes), content_hash(data))
     except NoteTooDense as exc:
-        return Extracted(Skipped(nf.source, str(exc)))
+        return Extracted(Skipped(source, str(exc)))
     except Exception as exc:  # noqa: BLE001 - one bad note must not stop a 10,000-note build
-        return Extracted(Skipped(nf.source, f"could not be extracted ({type(exc).__name__}: "
-                                            f"{exc}); this is a kg bug, please report it "
-                                            "with the note"))
+        return Extracted(Skipped(source, f"could not be extracted ({type(exc).__name__}: "
+                                         f"{exc}); this is a kg bug, please report it "
+                                         "with the note"))
 
 
 def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
@@ -144,6 +158,7 @@ def _build(paths: list[Path], out_dir: Path | None, options: BuildOptions,
     if out_dir is not None:
         result.out_path = out_dir / "graph.json"
         write_graph(graph, result.out_path)
+        write_index(graph, result.out_path)  # after graph.json: it records what it indexes
         if options.html:
             result.page_path = write_page(graph, out_dir / "graph.html")
     result.seconds = time.perf_counter() - started
@@ -165,7 +180,12 @@ def _extract_all(files: list[NoteFile], out_dir, options: BuildOptions, progress
                 if hit is not None:
                     done[nf.source] = hit
     todo = [nf for nf in files if nf.source not in done]
-    results = extract_many(todo, extract_file, options, worker_count(options.workers, len(todo)))
+    if options.executor == "dask":
+        results = extract_on_dask(todo, lambda nf: _read(nf, options), extract_data, options,
+                                  options.scheduler, options.workers or default_workers())
+    else:
+        results = extract_many(todo, extract_file, options,
+                               worker_count(options.workers, len(todo)))
     try:
         for nf, got in with_progress(todo, results, progress):
             done[nf.source] = got.result

@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import DEFAULT_OUT, BuildOptions, build
 from .cli_diff import diff_cmd
 from .cli_neo4j import cypher_cmd, load_cmd, load_into_neo4j, neo4j_options, query_cmd
 from .cli_output import printable, to_json
 from .cli_viz import viz_cmd
 from .errors import InputError, KgError
 from .notes import DEFAULT_MAX_BYTES
+from .outdir import DEFAULT_OUT
 
 
 class KgGroup(click.Group):
@@ -65,6 +65,12 @@ def format_option(f):
               help="Also read links to files outside the notes folder (skipped by default).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Extraction processes (default: CPU count; one for under 50 changed files).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Where notes are extracted: processes on this machine, "
+                                      "or the workers of a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="--executor dask: the scheduler, e.g. tcp://10.0.0.5:8786 (default: start "
+                   "a local cluster of --workers processes).")
 @click.option("--cache/--no-cache", "use_cache", default=True, show_default=True,
               help="Reuse OUT/.kg-cache/ to re-extract only changed notes.")
 @click.option("--html/--no-html", default=True, show_default=True,
@@ -74,7 +80,7 @@ def format_option(f):
 @neo4j_options
 @format_option
 def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, follow_symlinks, workers,
-              use_cache, html, to_neo4j, fmt, **neo4j) -> None:
+              executor, scheduler, use_cache, html, to_neo4j, fmt, **neo4j) -> None:
     """Extract a knowledge graph from the notes under PATHS.
 
     Reads .md, .markdown and .txt files (folders recursively) and writes
@@ -85,10 +91,18 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, follow_sy
     Example:
       kg build seeds/ --out kg-out
       kg build notes/2024 notes/2025 --format json
+      kg build notes/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
+    from .build import BuildOptions, build  # spaCy and NetworkX: only for this command
+
+    if scheduler and executor != "dask":
+        err = InputError("--scheduler applies only to --executor dask")
+        err.hint = "Add --executor dask, or leave out --scheduler."
+        raise err
     options = BuildOptions(incident_prefixes=tuple(p.upper() for p in incident_prefixes) or None,
                            max_bytes=_max_bytes(max_file_mb), aliases=aliases, workers=workers,
-                           cache=use_cache, follow_symlinks=follow_symlinks, html=html)
+                           cache=use_cache, follow_symlinks=follow_symlinks, html=html,
+                           executor=executor, scheduler=scheduler)
     result = build(paths, out_dir, options, progress=_progress,
                    on_wait=lambda message: click.echo(printable(message), err=True))
     summary = result.summary()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .cli_output import printable, to_json
 from .errors import GraphFileError
-from .graph import read_graph
-from .graph_diff import GraphDiff, diff_graphs
+
+if TYPE_CHECKING:
+    from .graph_diff import GraphDiff
 
 #: Longest value shown in the text output; --format json has them whole.
 _SHOWN = 100
@@ -35,12 +38,16 @@ def diff_cmd(old, new, fmt) -> None:
       kg diff last-week.json kg-out/graph.json
       kg diff last-week.json kg-out/graph.json --format json | jq .summary
     """
+    from .graph_diff import diff_graphs  # NetworkX: only when a diff is asked for
+
     result = diff_graphs(_read(old), _read(new))
     click.echo(to_json(result.to_dict()) if fmt == "json" else "\n".join(diff_lines(result)))
     sys.exit(0 if result.equal else 1)
 
 
 def _read(path: str):
+    from .graph import read_graph
+
     try:
         return read_graph(path)
     except GraphFileError as exc:

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from .build import DEFAULT_OUT
 from .cli_output import printable
-from .graph import read_graph
-from .viz import DEFAULT_DEPTH, DEFAULT_MAX_NODES, write_page
+from .outdir import DEFAULT_OUT
+from .viz import DEFAULT_DEPTH, DEFAULT_MAX_NODES
 
 
 @click.command("viz")
@@ -42,6 +41,9 @@ def viz_cmd(graph_path: Path, out_file: Path | None, focus, depth, labels, since
       kg viz --focus "Emily Watson" --depth 1 --out emily.html
       kg viz --labels Person,Team,Ticket --since 2024-10-01
     """
+    from .graph import read_graph  # NetworkX: only once the command runs
+    from .viz import write_page
+
     graph = read_graph(graph_path)
     out = out_file or graph_path.with_name("graph.html")
     label_list = tuple(s for s in (labels or "").split(",") if s.strip()) or None

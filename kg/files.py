@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import OutputError
 
 #: Temporary names a write in progress uses, by the folder-relative glob that finds them.
-TEMP_PATTERNS = (".graph-*.json.tmp", ".graph-*.html.tmp", ".facts-*.tmp")
+TEMP_PATTERNS = (".graph-*.json.tmp", ".graph-*.html.tmp", ".graph-*.index.tmp", ".facts-*.tmp")
 
 
 def write_atomic(path: Path, data: str | bytes, prefix: str, suffix: str,
@@ -28,7 +28,7 @@ def write_atomic(path: Path, data: str | bytes, prefix: str, suffix: str,
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp, fd = _create_temp(path.parent, prefix, suffix)
+        tmp, fd = create_temp(path.parent, prefix, suffix)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
@@ -45,7 +45,8 @@ def write_atomic(path: Path, data: str | bytes, prefix: str, suffix: str,
         raise
 
 
-def _create_temp(folder: Path, prefix: str, suffix: str) -> tuple[Path, int]:
+def create_temp(folder: Path, prefix: str, suffix: str) -> tuple[Path, int]:
+    """A new file `prefix<random>suffix` in `folder`, created by us alone: (path, open fd)."""
     while True:
         tmp = folder / f"{prefix}{secrets.token_hex(6)}{suffix}"
         try:

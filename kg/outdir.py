@@ -14,10 +14,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .cache import CACHE_DIR
 from .errors import InputError
 from .files import remove_stale_temp
 
+#: Where `kg build` writes, and where the other commands look, unless told otherwise.
+DEFAULT_OUT = "kg-out"
 LOCK_FILE = ".kg-lock"
 
 
@@ -45,6 +46,8 @@ class OutputLock:
         except BaseException:  # Ctrl-C while waiting, too
             self._close()
             raise
+        from .cache import CACHE_DIR  # not at import: the CLI reads DEFAULT_OUT from here
+
         for folder in (self.out_dir, self.out_dir / CACHE_DIR):
             if folder.is_dir():
                 remove_stale_temp(folder)

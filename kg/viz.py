@@ -24,12 +24,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from . import vocab as V
 from .errors import InputError, QueryError
 from .files import write_atomic
+
+if TYPE_CHECKING:  # annotations only: `kg --help` must not import NetworkX
+    import networkx as nx
 
 #: Past this many nodes a page keeps only the best-connected ones and says so.
 DEFAULT_MAX_NODES = 500

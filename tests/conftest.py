@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -39,6 +41,18 @@ def triples(graph, rel: str) -> set[tuple[str, str]]:
 
 def names(graph, label: str) -> set[str]:
     return {a["name"] for _, a in graph.nodes(data=True) if a["label"] == label}
+
+
+def bench_generator():
+    """benchmarks/generate.py as a module: writes a seeded corpus of N notes."""
+    spec = importlib.util.spec_from_file_location("kg_bench_generate",
+                                                  REPO / "benchmarks" / "generate.py")
+    if spec.name in sys.modules:
+        return sys.modules[spec.name]
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

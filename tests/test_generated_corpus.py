@@ -10,26 +10,14 @@ minutes) and on the invented shapes of `test_note_shapes.py`.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 
 import pytest
 
-from conftest import REPO
+from conftest import bench_generator
 from kg.build import BuildOptions, build
 
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("kg_bench_generate",
-                                                  REPO / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _generator()
+generate = bench_generator()
 
 
 @pytest.fixture(scope="module")

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+from ..datafiles import pipelines_dir
 
-from . import components  # noqa: F401  (registers the kg_* factories)
-from .lexicon import pipelines_dir
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 @lru_cache(maxsize=4)
 def pipeline(incident_prefixes: tuple[str, ...] | None = None) -> Language:
     """The extraction pipeline; `incident_prefixes` overrides the configured ones."""
+    # Imported here: spaCy takes 1-4 s to import, and only extraction needs it.
+    import spacy
+
+    from . import components  # noqa: F401  (registers the kg_* factories)
+
     config = spacy.util.load_config(pipelines_dir() / "config.cfg")
     if incident_prefixes:
         config["components"]["kg_mentions"]["incident_prefixes"] = list(incident_prefixes)
