@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .build import DEFAULT_OUT, BuildOptions, build
+from .cli_export import export_cmd
 from .cli_neo4j import cypher_cmd, load_cmd, load_into_neo4j, neo4j_options, query_cmd
 from .cli_output import printable, to_json
 from .cli_viz import viz_cmd
@@ -139,7 +140,7 @@ def _print_summary(result) -> None:
     click.echo("\n".join(lines))
 
 
-for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd):
+for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd, export_cmd):
     main.add_command(_cmd)
 
 
