@@ -6,17 +6,9 @@ from pathlib import Path
 
 import click
 
+from .cli_graph import graph_option
 from .cli_output import printable
 from .graph import read_graph
-
-DEFAULT_GRAPH = Path("kg-out") / "graph.json"
-
-
-def graph_option(f):
-    """--graph, as every command that reads graph.json takes it."""
-    return click.option("--graph", "graph_path", default=str(DEFAULT_GRAPH), show_default=True,
-                        type=click.Path(dir_okay=False, path_type=Path),
-                        help="The graph.json written by `kg build`.")(f)
 
 
 @click.command("export")

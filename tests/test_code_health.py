@@ -15,7 +15,8 @@ LAYERS = [
     ("kg/resolve.py", "kg/aliases.py"),
     ("kg/graph.py", "kg/item_state.py"),
     ("kg/cache.py", "kg/cache_codec.py", "kg/outdir.py", "kg/parallel.py", "kg/build.py",
-     "kg/lookup.py", "kg/queries.py", "kg/backends/", "kg/viz.py", "kg/export.py"),
+     "kg/lookup.py", "kg/queries.py", "kg/backends/", "kg/viz.py", "kg/export.py",
+     "kg/search.py"),
     ("kg/cli",),
 ]
 SHARED = {"kg.vocab", "kg.errors", "kg.datafiles", "kg"}
