@@ -11,6 +11,7 @@ import click
 from . import __version__
 from .build import DEFAULT_OUT, BuildOptions, build
 from .cli_export import export_cmd
+from .cli_mcp import mcp_cmd
 from .cli_neo4j import cypher_cmd, load_cmd, load_into_neo4j, neo4j_options, query_cmd
 from .cli_output import printable, to_json
 from .cli_search import search_cmd
@@ -141,7 +142,7 @@ def _print_summary(result) -> None:
     click.echo("\n".join(lines))
 
 
-for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd, export_cmd, search_cmd):
+for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd, export_cmd, search_cmd, mcp_cmd):
     main.add_command(_cmd)
 
 

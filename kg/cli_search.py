@@ -42,4 +42,4 @@ def search_cmd(text: str, label, since, limit: int, fmt: str, graph_path: Path) 
 
     rows = search(read_graph(graph_path), text, label=check_label(label) if label else None,
                   since=check_date(since) if since else None, limit=check_limit(limit))
-    click.echo(format_rows(rows, COLUMNS, fmt))
+    click.echo(format_rows([{c: r[c] for c in COLUMNS} for r in rows], COLUMNS, fmt))

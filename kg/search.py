@@ -46,7 +46,8 @@ class _Line:
 
 def search(g: nx.MultiDiGraph, text: str, label: str | None = None, since: str | None = None,
            limit: int | None = None) -> list[dict]:
-    """Rows (score, kind, text, date, source, entities) matching `text`, best first.
+    """Rows (score, kind, text, date, source, entities) matching `text`, best first;
+    each also has `id`, the node of an entity row (None for a line).
 
     >>> search(nx.MultiDiGraph(), "anything")
     []
@@ -133,7 +134,7 @@ def _line_row(g: nx.MultiDiGraph, ln: _Line) -> dict:
     names = sorted({str(g.nodes[n].get("name")) for n in ln.nodes
                     if g.nodes[n].get("label") in V.ENTITY_LABELS})
     return {"score": ln.score, "kind": "line", "text": ln.text, "date": ln.date,
-            "source": f"{ln.source}:{ln.line}", "entities": ", ".join(names)}
+            "source": f"{ln.source}:{ln.line}", "entities": ", ".join(names), "id": None}
 
 
 def _entity_row(g: nx.MultiDiGraph, n: str, score: int) -> dict:
@@ -147,7 +148,7 @@ def _entity_row(g: nx.MultiDiGraph, n: str, score: int) -> dict:
         date = latest.get("date") if latest else None
         source = f"{latest.get('source')}:{latest.get('line')}" if latest else None
     return {"score": score, "kind": a.get("label"), "text": str(a.get("name") or n),
-            "date": date or None, "source": source, "entities": ""}
+            "date": date or None, "source": source, "entities": "", "id": n}
 
 
 def _evidence_of(g: nx.MultiDiGraph, n: str) -> Iterable[dict]:
