@@ -5,10 +5,10 @@ is an ambiguity error listing them, never a guess):
 
 1. a node id or a name, case- and accent-insensitively (keys: `nexus-1542`);
 2. an alias the graph records (a handle, initials, a nickname);
-3. a team without "team" (`platform` is Platform Team), a customer without its
-   company suffix (`northwind` is Northwind Corp; the suffixes are
-   `company_suffixes` in pipelines/lexicon.json);
-4. a person's first name, surname, initials or handle, as the build resolves
+3. a team without "team" (`platform` is Platform Team);
+4. the leading words of a customer's, product's or team's name (`northwind` is
+   Northwind Traders, `contoso` is Contoso Bank);
+5. a person's first name, surname, initials or handle, as the build resolves
    them (only when exactly one person fits).
 
 Nothing fits: an error whose hint suggests the closest names, compared with
@@ -18,16 +18,13 @@ every name, alias and name part, so `Emilly` suggests Emily Watson.
 from __future__ import annotations
 
 import difflib
-import json
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import networkx as nx
 
 from . import vocab as V
-from .datafiles import pipelines_dir
 from .errors import QueryError
 from .extract.roster import ShortFormIndex
 
@@ -74,17 +71,20 @@ class NameIndex:
 
     def __init__(self, candidates: Iterable[Entity]) -> None:
         self.entities = list(candidates)
-        self._rules: tuple[dict[str, list[Entity]], ...] = ({}, {}, {})
-        exact, alias, group = self._rules
+        self._rules: tuple[dict[str, list[Entity]], ...] = ({}, {}, {}, {})
+        exact, alias, team, leading = self._rules
         for e in self.entities:
             for form in {V.fold(e.name), V.fold(e.id)}:
                 exact.setdefault(form, []).append(e)
             for form in {V.fold(a) for a in e.aliases} | {V.fold(a.lstrip("@"))
                                                           for a in e.aliases}:
                 alias.setdefault(form, []).append(e)
-            short = _without_group_word(e)
-            if short:
-                group.setdefault(short, []).append(e)
+            folded = V.fold(e.name)
+            if e.label == V.TEAM and folded.endswith(" team"):
+                team.setdefault(folded[: -len(" team")], []).append(e)
+            if e.label in _LEADING_WORDS:
+                for form in _leading_words(folded):
+                    leading.setdefault(form, []).append(e)
         self._people: ShortFormIndex | None = None
 
     def matches(self, text: str) -> list[Entity]:
@@ -159,22 +159,14 @@ def _sorted(hits: Iterable[Entity]) -> list[Entity]:
     return sorted(set(hits), key=lambda e: (e.name, e.id))
 
 
-def _without_group_word(e: Entity) -> str | None:
-    """A team's name without "team", a customer's without its company suffix (folded)."""
-    folded = V.fold(e.name)
-    if e.label == V.TEAM and folded.endswith(" team"):
-        return folded[: -len(" team")]
-    if e.label == V.CUSTOMER:
-        head, _, last = folded.rpartition(" ")
-        if head and last.rstrip(".") in _company_suffixes():
-            return head
-    return None
+#: Labels whose names are often said by their first words only.
+_LEADING_WORDS = (V.CUSTOMER, V.PRODUCT, V.TEAM)
 
 
-@lru_cache(maxsize=1)
-def _company_suffixes() -> frozenset[str]:
-    lexicon = json.loads((pipelines_dir() / "lexicon.json").read_text(encoding="utf-8"))
-    return frozenset(V.fold(s).rstrip(".") for s in lexicon["company_suffixes"])
+def _leading_words(folded: str) -> list[str]:
+    """"northwind traders ltd" -> ["northwind", "northwind traders"]."""
+    words = folded.split(" ")
+    return [" ".join(words[:i]) for i in range(1, len(words))]
 
 
 # --- entities of a NetworkX graph ----------------------------------------------------

@@ -56,7 +56,7 @@ def built(tmp_path_factory):
     ("INC-7", "incident:INC-7"),
     ("storage", "team:storage-team"),                  # a team without "team"
     ("Storage Team", "team:storage-team"),
-    ("northwind", "customer:northwind-corp"),          # a customer without its suffix
+    ("northwind", "customer:northwind-corp"),          # a customer by its first word
     ("Northwind Corp", "customer:northwind-corp"),
     ("graphsync", "product:graphsync"),
     ("person:lee-kim", "person:lee-kim"),              # a node id
@@ -142,3 +142,16 @@ def test_owners_of_a_customer_or_a_product_own_items_tied_to_it(built):
         rows = json.loads(kg("query", "owners", name, "--graph", graph_path,
                              "--format", "json").output)
         assert [(r["person"], r["item"]) for r in rows] == [(owner, item)], name
+
+
+def test_leading_words_name_a_customer_product_or_team_when_only_one_fits():
+    found = [Entity("customer:contoso-bank", "Customer", "Contoso Bank"),
+             Entity("customer:contoso-health-ltd", "Customer", "Contoso Health Ltd"),
+             Entity("product:query-studio", "Product", "Query Studio"),
+             Entity("person:contoso-smith", "Person", "Contoso Smith"),
+             Entity("team:data-platform-team", "Team", "Data Platform Team")]
+    assert resolve_entity("contoso health", found).id == "customer:contoso-health-ltd"
+    assert resolve_entity("query", found).id == "product:query-studio"
+    assert resolve_entity("data platform", found).id == "team:data-platform-team"
+    with pytest.raises(QueryError, match="could be Contoso Bank, Contoso Health Ltd$"):
+        resolve_entity("contoso", found)  # a person's first name is not a leading-word rule
