@@ -132,12 +132,16 @@ def not_found(text: str, candidates: list[Entity], labels: Iterable[str] = ()) -
 
 
 def suggestions(text: str, candidates: list[Entity], n: int = 3) -> list[str]:
-    """Names of the entities closest to `text`, by any name, alias or name part."""
+    """Names of the entities closest to `text`, by any name, alias or name part, then
+    those with a word that starts with it (`infra` suggests Infrastructure Team)."""
     forms: dict[str, set[str]] = {}
     for e in candidates:
         for form in _forms(e):
             forms.setdefault(V.fold(form), set()).add(e.name)
-    close = difflib.get_close_matches(V.fold(text), sorted(forms), n=n * 2, cutoff=0.6)
+    wanted = V.fold(text)
+    close = difflib.get_close_matches(wanted, sorted(forms), n=n * 2, cutoff=0.6)
+    if len(wanted) >= 3:
+        close += sorted(f for f in forms if f.startswith(wanted) and f not in close)
     found: list[str] = []
     for form in close:
         for name in sorted(forms[form]):

@@ -80,6 +80,9 @@ def test_a_typo_gets_did_you_mean_by_any_name_part(built):
     with pytest.raises(QueryError) as err:
         find_node(graph, "Northwnd")
     assert err.value.hint == "Did you mean Northwind Corp?"
+    with pytest.raises(QueryError) as err:
+        find_node(graph, "Stor")  # the start of a word, too short for a typo
+    assert err.value.hint == "Did you mean Storage Team, Storage Sync?"
 
 
 def test_nothing_close_says_how_to_fix_it(built):
