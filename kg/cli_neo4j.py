@@ -92,7 +92,7 @@ def query_cmd(name, args, list_, graph_path, fmt, person, team, overdue, as_of, 
       kg query person Emily --format json
       kg query open-items --overdue --as-of 2024-11-01 --neo4j
       kg query open-items --team Platform
-      kg query owners GlobalBank
+      kg query owners Northwind            # a customer or product: owners of its items
       kg query decisions NEXUS-2000 --since 2024-10-01
     """
     if list_ or not name:

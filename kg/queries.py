@@ -4,7 +4,7 @@ The .cypher file is what runs on Neo4j; the function registered here under the
 same name answers from graph.json with the same rows in the same order. Both
 sort by the columns of the file's final `ORDER BY` line, so the order is
 defined once. Entity arguments ("Emily", "NEXUS-2000") are resolved to node
-ids before either backend runs, with the same rules as the build.
+ids before either backend runs, by kg/lookup.py (the rules every command shares).
 """
 
 from __future__ import annotations

@@ -54,7 +54,8 @@ def search(g: nx.MultiDiGraph, text: str, label: str | None = None, since: str |
     """
     query = Query(text)
     named = _named(g, text)
-    lines = _lines(g, query, set(named))
+    # Every line of a meeting is about the meeting: only other entities bring their lines.
+    lines = _lines(g, query, {n for n in named if g.nodes[n].get("label") != V.MEETING})
     rows = [_line_row(g, ln) for ln in lines.values()
             if (since is None or (ln.date or "") >= since)
             and (label is None or any(g.nodes[n].get("label") == label for n in ln.nodes))]

@@ -131,3 +131,9 @@ def test_scores_say_how_the_words_matched():
     assert Query("registry schema").score("- schema of the registry") == 12  # any order
     assert Query("Tomás").score("tomas said") == 31 and Query("tomas").score("Tomás") == 31
     assert Query("schema registry").score("the schema") == 0
+
+
+def test_a_meeting_title_finds_the_meeting_not_all_its_lines(graph_path):
+    rows = rows_of("Architecture Review", "--graph", graph_path)
+    assert [r["kind"] for r in rows] == ["Meeting", "Meeting"]
+    assert [r["source"] for r in rows] == ["2025-02-10-arch.md", "2025-01-06-arch.md"]
