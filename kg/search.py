@@ -119,12 +119,20 @@ def _lines(g: nx.MultiDiGraph, query: Query, named: set[str]) -> dict[tuple, _Li
     for u, v, evidence in g.edges(data="evidence"):
         about_named = u in named or v in named
         for e in evidence or ():
+            # Most lines match nothing: score the text before building a key, unless a
+            # line that names the entity another way may already be listed (it is kept
+            # whatever its text, and every statement of it adds its entities).
+            if not named:
+                score = score_of(e.get("text") or "")
+                if not score:
+                    continue
             key = (e.get("source"), e.get("line"))
             hit = found.get(key)
             if hit is None:
-                score = score_of(str(e.get("text") or ""))
-                if not score and not about_named:
-                    continue
+                if named:
+                    score = score_of(e.get("text") or "")
+                    if not score and not about_named:
+                        continue
                 hit = found[key] = _Line(str(e.get("text") or ""), e.get("date") or None,
                                          str(key[0]), int(key[1] or 0), score=score)
             hit.nodes.update((u, v))
