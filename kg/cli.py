@@ -10,8 +10,11 @@ import click
 
 from . import __version__
 from .cli_diff import diff_cmd
+from .cli_export import export_cmd
+from .cli_mcp import mcp_cmd
 from .cli_neo4j import cypher_cmd, load_cmd, load_into_neo4j, neo4j_options, query_cmd
 from .cli_output import printable, to_json
+from .cli_search import search_cmd
 from .cli_viz import viz_cmd
 from .errors import InputError, KgError
 from .notes import DEFAULT_MAX_BYTES
@@ -158,7 +161,7 @@ def _print_summary(result) -> None:
     click.echo("\n".join(lines))
 
 
-for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd):
+for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd, export_cmd, search_cmd, mcp_cmd):
     main.add_command(_cmd)
 main.add_command(diff_cmd)
 

@@ -76,6 +76,8 @@ def _list_queries() -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table, json (a list of row objects) or csv.")
 @click.option("--person", metavar="NAME", help="open-items: only this person's items.")
+@click.option("--team", metavar="NAME", help="open-items: only items owned by this team or "
+                                             "its lead and members.")
 @click.option("--overdue", is_flag=True, help="open-items: only items due before --as-of.")
 @click.option("--as-of", "as_of", metavar="DATE", help="open-items: the day overdue is "
                                                          "measured against [default today].")
@@ -83,8 +85,8 @@ def _list_queries() -> str:
 @click.option("--neo4j", "use_neo4j", is_flag=True,
               help="Run the query's Cypher on Neo4j instead of reading graph.json.")
 @neo4j_options
-def query_cmd(name, args, list_, graph_path, fmt, person, overdue, as_of, since, use_neo4j,
-              **settings) -> None:
+def query_cmd(name, args, list_, graph_path, fmt, person, team, overdue, as_of, since,
+              use_neo4j, **settings) -> None:
     """Run a canned query on graph.json (or on Neo4j with --neo4j).
 
     \b
@@ -93,6 +95,8 @@ def query_cmd(name, args, list_, graph_path, fmt, person, overdue, as_of, since,
       kg query owners NEXUS-2000
       kg query person Emily --format json
       kg query open-items --overdue --as-of 2024-11-01 --neo4j
+      kg query open-items --team Platform
+      kg query owners Northwind            # a customer or product: owners of its items
       kg query decisions NEXUS-2000 --since 2024-10-01
     """
     if list_ or not name:
@@ -101,8 +105,8 @@ def query_cmd(name, args, list_, graph_path, fmt, person, overdue, as_of, since,
     from .queries import StoreBackend, get_query, query_args, run_query
 
     query = get_query(name)
-    params = query_args(query, args, {"person": person, "overdue": overdue, "as_of": as_of,
-                                      "since": since})
+    params = query_args(query, args, {"person": person, "team": team, "overdue": overdue,
+                                      "as_of": as_of, "since": since})
     if use_neo4j:
         store = _store(settings)
         try:

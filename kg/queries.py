@@ -4,7 +4,7 @@ The .cypher file is what runs on Neo4j; the function registered here under the
 same name answers from graph.json with the same rows in the same order. Both
 sort by the columns of the file's final `ORDER BY` line, so the order is
 defined once. Entity arguments ("Emily", "NEXUS-2000") are resolved to node
-ids before either backend runs, with the same rules as the build.
+ids before either backend runs, by kg/lookup.py (the rules every command shares).
 """
 
 from __future__ import annotations
@@ -19,26 +19,16 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import resolve as _resolve
 from . import vocab as V
 from .datafiles import queries_dir
 from .errors import QueryError
+from .lookup import Entity, graph_entities, resolve_entity
 
 _HEADER = re.compile(r"^//\s*(name|usage|description|example|columns):\s*(.*?)\s*$")
 _ORDER_BY = re.compile(r"ORDER BY\s+([\w\s,]+?)\s*;?\s*$", re.IGNORECASE)
 #: Which labels an entity argument of each kind may name.
 ANY_ENTITY = V.ENTITY_LABELS
 KEYED = V.KEYED_LABELS
-
-
-@dataclass(frozen=True)
-class Entity:
-    """A node an argument can name: what resolution compares against."""
-
-    id: str
-    label: str
-    name: str
-    aliases: tuple[str, ...] = ()
 
 
 @dataclass
@@ -148,68 +138,6 @@ def get_query(name: str) -> CannedQuery:
     raise err
 
 
-# --- entity resolution -------------------------------------------------------------
-
-
-def resolve_entity(text: str, candidates: list[Entity], labels: Iterable[str]) -> Entity:
-    """The one entity `text` names, using the build's rules; ambiguity is an error."""
-    for rule in (_exact, _alias, _team):
-        hits = sorted({e for e in candidates if rule(text, e)}, key=lambda e: e.name)
-        _check_unique(text, hits)
-        if hits:
-            return hits[0]
-    hits = _short(text, [e for e in candidates if e.label == V.PERSON])
-    _check_unique(text, hits)
-    if hits:
-        return hits[0]
-    what = " or ".join(sorted({lbl.lower() for lbl in labels})) if len(set(labels)) <= 2 \
-        else "entity"
-    err = QueryError(f"no {what} named {text!r} in the graph")
-    near = difflib.get_close_matches(text, sorted({e.name for e in candidates}), n=3,
-                                     cutoff=0.6)
-    err.hint = f"Did you mean {', '.join(near)}?" if near else \
-        "Check the spelling, or run `kg build` on the notes that mention it."
-    raise err
-
-
-def _check_unique(text: str, hits: list[Entity]) -> None:
-    """Refuse to guess between several entities a name could mean."""
-    if len(hits) > 1:
-        err = QueryError(f"{text!r} is ambiguous: it could be "
-                         + ", ".join(e.name for e in hits))
-        err.hint = "Use the full name."
-        raise err
-
-
-def _exact(text: str, e: Entity) -> bool:
-    return V.fold(text) in (V.fold(e.name), V.fold(e.id))
-
-
-def _alias(text: str, e: Entity) -> bool:
-    return any(V.fold(text) == V.fold(a) for a in e.aliases)
-
-
-def _team(text: str, e: Entity) -> bool:
-    return e.label == V.TEAM and V.fold(text) + " team" == V.fold(e.name)
-
-
-def _short(text: str, people: list[Entity]) -> list[Entity]:
-    """People a first name, surname, initials or handle can mean, as the build decides."""
-    short = text.strip()
-    if not short or " " in short:
-        return []
-    names = _resolve.ShortFormIndex([e.name for e in people]).candidates(short)
-    return sorted((e for e in people if e.name in names), key=lambda e: e.name)
-
-
-def graph_entities(g: nx.MultiDiGraph, labels: Iterable[str]) -> list[Entity]:
-    """Entities of the given labels in a NetworkX graph."""
-    wanted = set(labels)
-    found = [(n, a) for label in wanted for n, a in _nodes_of_label(g, label)]
-    return [Entity(n, a["label"], a.get("name", n), tuple(a.get("aliases") or ()))
-            for n, a in sorted(found, key=lambda na: na[0])]
-
-
 # --- running -------------------------------------------------------------------------
 
 
@@ -301,9 +229,10 @@ def _dependencies(g: nx.MultiDiGraph, root: str) -> list[tuple[str, str]]:
     return [(node, via[node]) for node in order[1:]]
 
 
-@canned("owners", id=KEYED)
+@canned("owners", id=KEYED + (V.CUSTOMER, V.PRODUCT))
 def owners(g: nx.MultiDiGraph, id: str) -> list[dict]:  # noqa: A002 - the Cypher $id
-    """Who owns the ticket, its items, its sub-tasks and what it depends on."""
+    """Who owns the ticket, its items, its sub-tasks and what it depends on; for a
+    customer or a product, who owns the items tied to it."""
     rows = []
     for t, via in _scope(g, id):
         for p, d in _edges(g, t, V.OWNS, out=False):
@@ -367,14 +296,16 @@ def concerns(g: nx.MultiDiGraph, id: str | None = None) -> list[dict]:  # noqa: 
     return rows
 
 
-@canned("open-items", person=(V.PERSON,))
+@canned("open-items", person=(V.PERSON,), team=(V.TEAM,))
 def open_items(g: nx.MultiDiGraph, person: str | None = None, overdue: bool = False,
-               as_of: str | None = None) -> list[dict]:
+               as_of: str | None = None, team: str | None = None) -> list[dict]:
     """Open action items with owner, due date and ticket links."""
     rows = []
-    # One person's items are their OWNS edges; don't walk every item in the graph.
-    items = ([(n, g.nodes[n]) for n, _ in _edges(g, person, V.OWNS)] if person is not None
-             else _nodes_of_label(g, V.ACTION_ITEM))
+    crew = _crew(g, team) if team is not None else None
+    # One person's or team's items are their OWNS edges; don't walk every item in the graph.
+    owned_by = [person] if person is not None else crew
+    items = ({n: g.nodes[n] for o in owned_by for n, _ in _edges(g, o, V.OWNS)}.items()
+             if owned_by is not None else _nodes_of_label(g, V.ACTION_ITEM))
     for n, a in items:
         if a.get("label") != V.ACTION_ITEM or a.get("status") != "open":
             continue
@@ -384,11 +315,17 @@ def open_items(g: nx.MultiDiGraph, person: str | None = None, overdue: bool = Fa
         keys = sorted(_name(g, t) for t, _ in _edges(g, n, V.TIED_TO) if _label(g, t) in KEYED)
         owners_ = [p for p, _ in _edges(g, n, V.OWNS, out=False)] or [None]
         for p in owners_:
-            if person is not None and p != person:
+            if person is not None and p != person or crew is not None and p not in crew:
                 continue
             rows.append({"item": a.get("text"), "owner": _name(g, p) if p else None,
                          "due": due, "tickets": ", ".join(keys), "source": _item_source(a)})
     return rows
+
+
+def _crew(g: nx.MultiDiGraph, team: str) -> list[str]:
+    """The team and the people who lead it or are its members: whose items are the team's."""
+    people = {p for rel in (V.LEADS, V.MEMBER_OF) for p, _ in _edges(g, team, rel, out=False)}
+    return [team, *sorted(people)]
 
 
 @canned("person", id=(V.PERSON,))
@@ -535,7 +472,8 @@ def query_args(query: CannedQuery, positional: tuple[str, ...], options: dict) -
     if "since" in allowed:
         args.update(word=None, since=_iso_date(options.get("since"), "--since"))
     if "overdue" in allowed:
-        args.update(person=options.get("person"), overdue=bool(options.get("overdue")),
+        args.update(person=options.get("person"), team=options.get("team"),
+                    overdue=bool(options.get("overdue")),
                     as_of=_iso_date(options.get("as_of")) or today())
     return args
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from . import vocab as V
 from .errors import InputError, QueryError
 from .files import write_atomic
+from .lookup import find_node
 
 if TYPE_CHECKING:  # annotations only: `kg --help` must not import NetworkX
     import networkx as nx
@@ -183,23 +184,8 @@ def _since(graph: nx.MultiDiGraph, since: str) -> tuple[set[str], set[tuple]]:
 
 
 def resolve_focus(graph: nx.MultiDiGraph, text: str) -> str:
-    """The node a --focus names: an id, a name, a key or a person's alias."""
-    if text in graph:
-        return text
-    wanted = V.fold(text)
-    exact = [n for n, a in graph.nodes(data=True) if V.fold(str(a.get("name", ""))) == wanted]
-    if not exact:
-        exact = [n for n, a in graph.nodes(data=True)
-                 if any(V.fold(al) == wanted for al in a.get("aliases") or ())]
-    if len(exact) == 1:
-        return exact[0]
-    if exact:
-        raise QueryError(f"--focus {text!r} matches several nodes: "
-                         f"{', '.join(sorted(exact)[:8])}; pass one of these ids")
-    names = {str(a.get("name", "")): n for n, a in graph.nodes(data=True)}
-    close = difflib.get_close_matches(text, list(names) + list(graph.nodes), n=3, cutoff=0.6)
-    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    raise QueryError(f"no node named {text!r} in the graph.{hint}")
+    """The node a --focus names: an id, a name, a key, an alias (kg/lookup.py's rules)."""
+    return find_node(graph, text)
 
 
 def neighbourhood(graph: nx.MultiDiGraph, start: str, depth: int, allowed: set[str],

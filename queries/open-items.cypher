@@ -1,15 +1,17 @@
 // name: open-items
-// usage: open-items [--person NAME] [--overdue] [--as-of DATE]
-// description: Open action items with owner, due date and ticket links (--overdue: due before --as-of, default today).
+// usage: open-items [--person NAME] [--team NAME] [--overdue] [--as-of DATE]
+// description: Open action items with owner, due date and ticket links (--team: owned by the team or its lead and members; --overdue: due before --as-of, default today).
 // example: kg query open-items --person Emily --overdue --as-of 2024-11-01
 // columns: item, owner, due, tickets, source
-// parameters: $person (node id or null), $overdue (boolean), $as_of (ISO date)
+// parameters: $person (node id or null), $team (node id or null), $overdue (boolean), $as_of (ISO date)
+OPTIONAL MATCH (m:Person)-[:LEADS|MEMBER_OF]->(:Team {id: $team})
+WITH [$team] + collect(m.id) AS crew
 MATCH (i:ActionItem)
 WHERE i.status = 'open' AND ($overdue = false OR (i.due IS NOT NULL AND i.due < $as_of))
 OPTIONAL MATCH (o)-[:OWNS]->(i)
 WHERE o:Person OR o:Team
-WITH i, o
-WHERE $person IS NULL OR o.id = $person
+WITH i, o, crew
+WHERE ($person IS NULL OR o.id = $person) AND ($team IS NULL OR o.id IN crew)
 OPTIONAL MATCH (i)-[:TIED_TO]->(t)
 WHERE t:Ticket OR t:Incident
 WITH i, o, t ORDER BY t.name

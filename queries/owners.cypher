@@ -1,9 +1,9 @@
 // name: owners
-// usage: owners KEY
-// description: Who owns items tied to a ticket or incident: its owners, its action items, its sub-tasks and (transitively) the tickets it depends on.
+// usage: owners KEY|CUSTOMER|PRODUCT
+// description: Who owns items tied to a ticket or incident: its owners, its action items, its sub-tasks and (transitively) the tickets it depends on; for a customer or product, the owners of items tied to it.
 // example: kg query owners NEXUS-2000
 // columns: person, item, via, due, source
-// parameters: $id (node id of KEY, resolved by kg)
+// parameters: $id (node id of KEY, CUSTOMER or PRODUCT, resolved by kg)
 // Dependencies are walked breadth-first so each ticket is reached once, never
 // once per path (a ladder of 40 ticket pairs has 2^40 paths): shortestPath
 // gives each ticket's distance, `via` is then built from the parent of each

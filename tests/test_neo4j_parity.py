@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from bolt_server import server_from_env, start_falkordb
 from click.testing import CliRunner
+from test_lookup import NOTE as LOOKUP_NOTE
 
 from kg import vocab as V
 from kg.backends.neo4j_store import Neo4jStore, Settings
@@ -71,9 +72,10 @@ def _cases(g) -> list[tuple[str, dict]]:
     cases += [("decisions", {"id": x, "word": None, "since": since})
               for x in subjects for since in (None, "2025-01-20")]
     for person in (None, "Marco Rossi"):
-        for overdue in (False, True):
-            cases.append(("open-items", {"person": person, "overdue": overdue,
-                                         "as_of": "2025-01-16"}))
+        for team in (None, "core"):
+            for overdue in (False, True):
+                cases.append(("open-items", {"person": person, "team": team,
+                                             "overdue": overdue, "as_of": "2025-01-16"}))
     return cases
 
 
@@ -90,6 +92,27 @@ def test_every_query_gives_identical_rows_on_bolt(loaded, graph):
     assert [r["status"] for r in decided] == ["reversed", "decided"]
     owners = run_query(queries["owners"], {"id": "ORB-100"}, StoreBackend(loaded))
     assert {r["person"] for r in owners} == {"Priya Raman", "Marco Rossi", "Sam Okafor"}
+
+
+def test_team_items_and_owners_of_customers_match_on_bolt(store, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "2025-02-03-sync.md").write_text(LOOKUP_NOTE, encoding="utf-8")
+    g = _build(notes, tmp_path / "out")
+    store.load(g, reset=True)
+    queries = registry()
+    cases = [("owners", {"id": x}) for x in ("northwind", "GraphSync", "INC-7", "NEXUS-12")]
+    cases += [("open-items", {"person": p, "team": t, "overdue": o, "as_of": "2025-02-12"})
+              for p in (None, "Dana") for t in (None, "storage", "Storage Team")
+              for o in (False, True)]
+    for name, args in cases:
+        nx_rows = run_query(queries[name], dict(args), NetworkXBackend(g))
+        assert run_query(queries[name], dict(args), StoreBackend(store)) == nx_rows, (name, args)
+    team = run_query(queries["open-items"], {"person": None, "team": "storage", "overdue": False,
+                                             "as_of": "2025-02-12"}, StoreBackend(store))
+    assert {r["owner"] for r in team} == {"Dana Kim", "Storage Team", "Tomás Ferreira"}
+    owners = run_query(queries["owners"], {"id": "northwind"}, StoreBackend(store))
+    assert [r["person"] for r in owners] == ["Dana Kim"]
 
 
 def _snapshot(store: Neo4jStore):
