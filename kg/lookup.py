@@ -21,12 +21,14 @@ import difflib
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from . import vocab as V
 from .errors import QueryError
 from .extract.roster import ShortFormIndex
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: How many candidates an ambiguity error or a suggestion names at most.
 MAX_LISTED = 8
@@ -95,6 +97,15 @@ class NameIndex:
             if wanted in rule:
                 return _sorted(rule[wanted])
         return self._short(text)
+
+    def named_exactly(self, text: str) -> list[Entity]:
+        """Matches of the rules that compare whole names (id or name, alias, team without
+        "team"), which are tried first: when one fits, no later rule is asked."""
+        wanted = V.fold(text)
+        for rule in self._rules[:3]:
+            if wanted and wanted in rule:
+                return _sorted(rule[wanted])
+        return []
 
     def _short(self, text: str) -> list[Entity]:
         """People a first name, surname, initials or handle can mean, as the build decides."""

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import queries as Q
 from . import vocab as V
 from .index import GraphIndex, open_index
+from .lookup import NameIndex
 from .queries import CannedQuery, Entity, NetworkXBackend, run_query
 
 OUT, IN = "out", "in"
@@ -86,7 +86,11 @@ NEEDS: dict[str, Callable[[dict], Need]] = {
                            if p.get("id") else from_type(V.RAISED_CONCERN_ABOUT)),
     "open-items": lambda p: (
         from_node(p["person"], hop(out(V.OWNS)), hop(out(V.TIED_TO), into(V.OWNS)))
-        if p.get("person") else from_label(V.ACTION_ITEM, hop(out(V.TIED_TO), into(V.OWNS)))),
+        if p.get("person") else
+        # --team: the team's lead and members, then everything they and the team own.
+        from_node(p["team"], hop(into(V.LEADS), into(V.MEMBER_OF), out(V.OWNS)),
+                  hop(out(V.OWNS)), hop(out(V.TIED_TO), into(V.OWNS)))
+        if p.get("team") else from_label(V.ACTION_ITEM, hop(out(V.TIED_TO), into(V.OWNS)))),
     "person": lambda p: from_node(p["id"], hop(out(), into(V.ABOUT))),
     "decisions": lambda p: (
         from_node(p["id"], hop(into(V.ABOUT), out()), hop(out(V.ABOUT), into()))
@@ -191,9 +195,9 @@ class IndexBackend:
             text = texts.get(tuple(labels))
             if text is not None:
                 named = _entities(self.index.named(text, labels))
-                # kg.queries tries the exact, alias and team rules first: when one of
-                # them matches here, the full list would give the same answer.
-                if any(rule(text, e) for e in named for rule in (Q._exact, Q._alias, Q._team)):
+                # kg.lookup tries the whole-name rules first: when one of them matches
+                # here, the full list would give the same answer.
+                if NameIndex(named).named_exactly(text):
                     return named
             return self.entities(labels)
 
