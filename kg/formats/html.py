@@ -31,9 +31,9 @@ _GDOCS_LEVEL = re.compile(r"^lst-kix_\w+-(\d+)$")
 def html_to_lines(text: str) -> str:
     """An HTML page's content as Markdown-shaped lines."""
     from bs4 import BeautifulSoup
-    soup = BeautifulSoup(text, "html.parser")
     writer = _Writer()
     try:
+        soup = BeautifulSoup(text, "html.parser")
         if soup.find("h1") is None and soup.title and soup.title.get_text(strip=True):
             writer.lines.append("# " + " ".join(soup.title.get_text().split()))
         writer.block(soup)
@@ -65,8 +65,7 @@ class _Writer:
         for child in node.children:
             name = getattr(child, "name", None)
             if name is None:
-                if type(child).__name__ in ("NavigableString", "CData"):
-                    self.words.append(str(child))
+                self.words.append(_text(child))
             elif name in _SKIP:
                 continue
             elif name == "br":
@@ -137,7 +136,7 @@ def _inline(node) -> str:
         address = node.get("data-email") or ""
         url = href if href.lower().startswith("mailto:") else f"mailto:{address}"
         return f"[{person}]({url})" if person else ""
-    text = "".join(_inline(c) if getattr(c, "name", None) else str(c) for c in node.children)
+    text = "".join(_inline(c) if getattr(c, "name", None) else _text(c) for c in node.children)
     if name == "a" and href and not href.startswith(("#", "javascript:")) and text.strip():
         return f"[{' '.join(text.split())}]({href.replace(' ', '%20')})"
     if name in ("b", "strong") and text.strip():
@@ -145,6 +144,11 @@ def _inline(node) -> str:
     if name == "br":
         return " "
     return text
+
+
+def _text(node) -> str:
+    """A text node's words; a comment, doctype or processing instruction says nothing."""
+    return str(node) if type(node).__name__ in ("NavigableString", "CData") else ""
 
 
 def _is_mention(node, classes: str) -> bool:
