@@ -310,3 +310,14 @@ def test_build_says_how_to_open_the_page_on_each_platform(monkeypatch, platform,
     from kg import cli_open
     monkeypatch.setattr(cli_open.sys, "platform", platform)
     assert cli_open.open_command(Path("kg-out/graph.html")) == f"{command} kg-out/graph.html"
+
+
+def test_a_build_into_the_notes_folder_does_not_read_its_own_page(tmp_path):
+    notes = tmp_path / "n"
+    notes.mkdir()
+    (notes / "2024-03-04-sync.vtt").write_text(VTT, encoding="utf-8")
+    build([notes], notes / "kg-out", BuildOptions(workers=1, html=True))
+    assert (notes / "kg-out" / "graph.html").exists()
+    again = build([notes], notes / "kg-out", BuildOptions(workers=1, html=True))
+    assert again.read == ["2024-03-04-sync.vtt"]
+    assert not [s.source for s in again.skipped if s.source.startswith("kg-out")]
