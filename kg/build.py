@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -22,7 +21,7 @@ from .errors import InputError, NoteTooDense
 from .extract.facts import NoteFacts
 from .extract.note import extract
 from .graph import SCHEMA_VERSION, build_graph, write_graph
-from .notes import DEFAULT_MAX_BYTES, Found, NoteFile, Skipped, read_bytes, scan, to_note
+from .notes import DEFAULT_MAX_BYTES, NoteFile, Skipped, read_bytes, scan, to_note
 from .outdir import OutputLock
 from .parallel import extract_many, with_progress, worker_count
 from .resolve import Resolver
@@ -124,9 +123,8 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
 def _build(paths: list[Path], out_dir: Path | None, options: BuildOptions,
            progress) -> BuildResult:
     started = time.perf_counter()
-    found = scan(paths, options.include, options.exclude)
-    if out_dir is not None:  # "kg build ." must not read back the graph.html it wrote
-        found = _outside(found, out_dir)
+    # "kg build ." must not read back the graph.html it wrote, nor list graph.json as skipped.
+    found = scan(paths, options.include, options.exclude, leave_out=out_dir)
     aliases = _aliases(paths, options)
     notes, skipped, cache_warnings = _extract_all(found.files, out_dir, options, progress)
     skipped = sorted(found.skipped + skipped, key=lambda s: s.source)
@@ -182,12 +180,6 @@ def _extract_all(files: list[NoteFile], out_dir, options: BuildOptions, progress
     ordered = [done[nf.source] for nf in files]
     return ([r for r in ordered if isinstance(r, NoteFacts)],
             [r for r in ordered if isinstance(r, Skipped)], cache.warnings)
-
-
-def _outside(found: Found, out_dir: Path) -> Found:
-    out = Path(os.path.realpath(out_dir))
-    return Found([f for f in found.files
-                  if not Path(os.path.realpath(f.path)).is_relative_to(out)], found.skipped)
 
 
 def _aliases(paths: list[Path], options: BuildOptions) -> Aliases:

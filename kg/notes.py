@@ -80,25 +80,30 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[NoteFile]:
 
 
 def scan(paths: Iterable[str | os.PathLike], include: Iterable[str] = (),
-         exclude: Iterable[str] = ()) -> Found:
+         exclude: Iterable[str] = (), leave_out: str | os.PathLike | None = None) -> Found:
     """Note files under `paths`, sorted by source, and what could not be searched or read.
 
     Folders are searched recursively (hidden files and folders are skipped,
     links to folders are not followed). A file of a kind kg does not read is
     listed as skipped with the reason, never dropped silently; a file named
     directly is listed whatever its suffix, so that `read` can say why it is
-    not a note. `include` and `exclude` are globs (see `selected`). Sources are
+    not a note. `include` and `exclude` are globs (see `selected`); nothing
+    under the folder `leave_out` (the build's output) is listed. Sources are
     relative to the folder given, or to the file's own folder; with several
     roots each source starts with its root's folder name, plus as many parent
     folders as it takes to tell two roots apart.
     """
     roots = _unique_roots(paths)
     include, exclude = tuple(include), tuple(exclude)
+    out = Path(os.path.realpath(leave_out)) if leave_out is not None else None
+    if out is not None and not any(out.is_relative_to(os.path.realpath(r)) for r in roots):
+        out = None  # the usual case: no need to resolve every path
     entries: list[tuple[Path, Path, str | None]] = []  # (root, path, why it was skipped)
     for root in roots:
         listed = _walk(root) if root.is_dir() else [(root, None)]
         entries += [(root, path, why) for path, why in listed
-                    if selected(_relative(root, path), include, exclude)]
+                    if selected(_relative(root, path), include, exclude)
+                    and not (out and Path(os.path.realpath(path)).is_relative_to(out))]
     prefixes = _root_prefixes(roots, entries) if len(roots) > 1 else {}
     real = {r: Path(os.path.realpath(r)) for r in roots if r.is_dir()}
     found: dict[str, NoteFile] = {}
