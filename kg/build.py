@@ -42,6 +42,8 @@ class BuildOptions:
     html: bool = False  # also write OUT/graph.html (under the same lock as graph.json)
     executor: str = "local"  # "local": a process pool here; "dask": a Dask cluster
     scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
+    include: tuple[str, ...] = ()  # globs a file must match to be read (none: every file)
+    exclude: tuple[str, ...] = ()  # globs of files not to read
 
 
 @dataclass
@@ -135,7 +137,8 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = DEFAULT_OUT,
 def _build(paths: list[Path], out_dir: Path | None, options: BuildOptions,
            progress) -> BuildResult:
     started = time.perf_counter()
-    found = scan(paths)
+    # "kg build ." must not read back the graph.html it wrote, nor list graph.json as skipped.
+    found = scan(paths, options.include, options.exclude, leave_out=out_dir)
     aliases = _aliases(paths, options)
     notes, skipped, cache_warnings = _extract_all(found.files, out_dir, options, progress)
     skipped = sorted(found.skipped + skipped, key=lambda s: s.source)
@@ -146,7 +149,7 @@ def _build(paths: list[Path], out_dir: Path | None, options: BuildOptions,
             first = f"{skipped[0].source}: {skipped[0].reason}"
             more = f"; {len(skipped) - 1} more skipped" if len(skipped) > 1 else ""
             detail = f" ({first}{more})"
-        raise InputError(f"no readable .md, .markdown or .txt notes in {where}{detail}")
+        raise InputError(f"no readable notes in {where}{detail}")
     with gc_paused():  # O(facts) long-lived objects: GC rescans cost ~20% here
         resolver = Resolver(notes, aliases)
         meta = {"kg_version": __version__, "schema": SCHEMA_VERSION,

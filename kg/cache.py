@@ -40,7 +40,7 @@ CACHE_FILE = "facts.jsonl"
 OLD_CACHE_FILE = "facts.pickle"
 _FORMAT = 3
 # Code whose changes change what extraction returns (the lead tunes these daily).
-_CODE = ("notes.py", "vocab.py", "extract", "cache_codec.py")
+_CODE = ("notes.py", "formats", "vocab.py", "extract", "cache_codec.py")
 
 
 def cache_key(incident_prefixes: tuple[str, ...] | None) -> str:

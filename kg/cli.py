@@ -13,6 +13,7 @@ from .cli_diff import diff_cmd
 from .cli_export import export_cmd
 from .cli_mcp import mcp_cmd
 from .cli_neo4j import cypher_cmd, load_cmd, load_into_neo4j, neo4j_options, query_cmd
+from .cli_open import open_cmd, open_command
 from .cli_output import printable, to_json
 from .cli_search import search_cmd
 from .cli_viz import viz_cmd
@@ -64,6 +65,11 @@ def format_option(f):
               help="Key prefix that marks an incident, not a ticket (repeatable; default INC).")
 @click.option("--max-file-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024,
               show_default=True, help="Skip notes larger than this.")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Read only files matching GLOB (repeatable): a name glob such as '*.vtt', "
+                   "or a path glob from the folder given such as 'team/*'.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Do not read files matching GLOB (repeatable), e.g. 'drafts/*' or '*.html'.")
 @click.option("--follow-symlinks", is_flag=True,
               help="Also read links to files outside the notes folder (skipped by default).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -82,19 +88,22 @@ def format_option(f):
               help="Also load the graph into Neo4j (settings as for `kg load`).")
 @neo4j_options
 @format_option
-def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, follow_symlinks, workers,
-              executor, scheduler, use_cache, html, to_neo4j, fmt, **neo4j) -> None:
+def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, include, exclude,
+              follow_symlinks, workers, executor, scheduler, use_cache, html, to_neo4j, fmt,
+              **neo4j) -> None:
     """Extract a knowledge graph from the notes under PATHS.
 
-    Reads .md, .markdown and .txt files (folders recursively) and writes
-    OUT/graph.json (NetworkX node-link JSON). Exit code 0 when a graph was
-    written, 2 when nothing could be built.
+    Reads .md, .markdown and .txt notes, .vtt and .srt transcripts, .docx
+    documents and .html exports (folders recursively; any other file is
+    listed as skipped) and writes OUT/graph.json (NetworkX node-link JSON).
+    Exit code 0 when a graph was written, 2 when nothing could be built.
 
     \b
     Example:
       kg build seeds/ --out kg-out
       kg build notes/2024 notes/2025 --format json
       kg build notes/ --executor dask --scheduler tcp://10.0.0.5:8786
+      kg build ~/Meetings --include '*.vtt' --include '*.docx' --exclude 'archive/*'
     """
     from .build import BuildOptions, build  # spaCy and NetworkX: only for this command
 
@@ -105,7 +114,8 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, follow_sy
     options = BuildOptions(incident_prefixes=tuple(p.upper() for p in incident_prefixes) or None,
                            max_bytes=_max_bytes(max_file_mb), aliases=aliases, workers=workers,
                            cache=use_cache, follow_symlinks=follow_symlinks, html=html,
-                           executor=executor, scheduler=scheduler)
+                           executor=executor, scheduler=scheduler, include=include,
+                           exclude=exclude)
     result = build(paths, out_dir, options, progress=_progress,
                    on_wait=lambda message: click.echo(printable(message), err=True))
     summary = result.summary()
@@ -158,10 +168,15 @@ def _print_summary(result) -> None:
         lines.append(f"Graph: {printable(str(result.out_path))}")
     if result.page_path:
         lines.append(f"Page:  {printable(str(result.page_path))}")
+        default = result.page_path == Path(DEFAULT_OUT) / "graph.html"
+        again = "kg open" if default else f"kg open {result.page_path}"
+        lines.append(f"Open it: {printable(again)}   (or: "
+                     f"{printable(open_command(result.page_path))})")
     click.echo("\n".join(lines))
 
 
-for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd, export_cmd, search_cmd, mcp_cmd):
+for _cmd in (query_cmd, load_cmd, cypher_cmd, viz_cmd, open_cmd, export_cmd, search_cmd,
+             mcp_cmd):
     main.add_command(_cmd)
 main.add_command(diff_cmd)
 

@@ -7,6 +7,7 @@ paths into `Note` objects, or into `Skipped` records that say why not.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -14,8 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .formats import FORMATS, FormatError, format_of
 
-NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+#: Every kind of file kg reads: text notes, and the formats kg/formats/ converts.
+NOTE_SUFFIXES = TEXT_SUFFIXES + tuple(FORMATS)
+NOT_A_NOTE = ("not a kind of file kg reads (it reads .md, .markdown, .txt, .vtt, .srt, "
+              ".docx, .html and .htm; leave it out with --exclude)")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _SNIFF = 8192
 
@@ -73,21 +79,31 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[NoteFile]:
     return scan(paths).files
 
 
-def scan(paths: Iterable[str | os.PathLike]) -> Found:
-    """Note files under `paths`, sorted by source, and folders that could not be searched.
+def scan(paths: Iterable[str | os.PathLike], include: Iterable[str] = (),
+         exclude: Iterable[str] = (), leave_out: str | os.PathLike | None = None) -> Found:
+    """Note files under `paths`, sorted by source, and what could not be searched or read.
 
-    Folders are searched recursively for .md, .markdown and .txt files (hidden
-    folders are skipped, links to folders are not followed); a file named
+    Folders are searched recursively (hidden files and folders are skipped,
+    links to folders are not followed). A file of a kind kg does not read is
+    listed as skipped with the reason, never dropped silently; a file named
     directly is listed whatever its suffix, so that `read` can say why it is
-    not a note. Sources are relative to the folder given, or to the file's own
-    folder; with several roots each source starts with its root's folder name,
-    plus as many parent folders as it takes to tell two roots apart.
+    not a note. `include` and `exclude` are globs (see `selected`); nothing
+    under the folder `leave_out` (the build's output) is listed. Sources are
+    relative to the folder given, or to the file's own folder; with several
+    roots each source starts with its root's folder name, plus as many parent
+    folders as it takes to tell two roots apart.
     """
     roots = _unique_roots(paths)
+    include, exclude = tuple(include), tuple(exclude)
+    out = Path(os.path.realpath(leave_out)) if leave_out is not None else None
+    if out is not None and not any(out.is_relative_to(os.path.realpath(r)) for r in roots):
+        out = None  # the usual case: no need to resolve every path
     entries: list[tuple[Path, Path, str | None]] = []  # (root, path, why it was skipped)
     for root in roots:
         listed = _walk(root) if root.is_dir() else [(root, None)]
-        entries += [(root, path, why) for path, why in listed]
+        entries += [(root, path, why) for path, why in listed
+                    if selected(_relative(root, path), include, exclude)
+                    and not (out and Path(os.path.realpath(path)).is_relative_to(out))]
     prefixes = _root_prefixes(roots, entries) if len(roots) > 1 else {}
     real = {r: Path(os.path.realpath(r)) for r in roots if r.is_dir()}
     found: dict[str, NoteFile] = {}
@@ -117,6 +133,27 @@ def _text(path: Path) -> str:
     A file name that is not valid UTF-8 keeps its odd bytes as `\\xe9` escapes.
     """
     return os.fsencode(path.as_posix()).decode("utf-8", "backslashreplace")
+
+
+def selected(rel: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """Whether the file at `rel` (relative to its root) passes the globs.
+
+    A glob without a `/` matches the file name (`*.vtt`), one with a `/` the
+    path from the folder given (`drafts/*`; `*` also matches `/`). A file is
+    read when it matches an `include` (or there is none) and no `exclude`.
+
+    >>> selected("drafts/a.md", (), ("drafts/*",)), selected("a.vtt", ("*.vtt",), ())
+    (False, True)
+    """
+    def hit(pattern: str) -> bool:
+        return fnmatch.fnmatchcase(rel if "/" in pattern else rel.rsplit("/", 1)[-1],
+                                   pattern.strip("/") if "/" in pattern else pattern)
+    return (not include or any(map(hit, include))) and not any(map(hit, exclude))
+
+
+def _relative(root: Path, path: Path) -> str:
+    rel = path.relative_to(root if root.is_dir() else root.parent).as_posix()
+    return path.name if rel == "." else rel
 
 
 def _source(root: Path, path: Path, prefix: str) -> str:
@@ -165,8 +202,9 @@ def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
             if (here / d).is_symlink():
                 trouble.append((here / d, "a link to a folder (kg does not follow folder links)"))
         for name in sorted(filenames):
-            if name.lower().endswith(NOTE_SUFFIXES) and not name.startswith("."):
-                yield here / name, None
+            if name.startswith("."):
+                continue
+            yield here / name, None if name.lower().endswith(NOTE_SUFFIXES) else NOT_A_NOTE
     yield from trouble
 
 
@@ -191,7 +229,7 @@ def read_bytes(nf: NoteFile, max_bytes: int = DEFAULT_MAX_BYTES,
     `follow_symlinks`, so a cloned repository cannot pull in /etc/passwd.
     """
     if not nf.path.name.lower().endswith(NOTE_SUFFIXES):
-        return Skipped(nf.source, "not a note (kg reads .md, .markdown and .txt files)")
+        return Skipped(nf.source, NOT_A_NOTE)
     checked = nf.root is not None and not follow_symlinks
     try:
         # os.walk never enters a linked folder, so only the file itself can be a link.
@@ -240,14 +278,31 @@ def _mb(size: int) -> str:
 
 
 def to_note(source: str, data: bytes) -> Note | Skipped:
-    """Decode a note's bytes into its text, or say why they are not a note."""
+    """Decode a note's bytes into its text, or say why they are not a note.
+
+    A transcript, Word document or web page is converted to Markdown-shaped
+    lines (kg/formats/); its `encoding` names the format it was read as.
+    """
     if not data.strip():
         return Skipped(source, "empty file")
+    fmt = format_of(source)
+    if fmt is not None and fmt.binary:
+        return _converted(source, fmt, data, fmt.name)
     decoded = decode(data)
     if decoded is None:
         return Skipped(source, "binary file (not text)")
     text, encoding = decoded
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if fmt is not None:
+        return _converted(source, fmt, text, f"{fmt.name}, {encoding}")
+    return Note(source, text, encoding)
+
+
+def _converted(source: str, fmt, content: bytes | str, encoding: str) -> Note | Skipped:
+    try:
+        text = fmt.read(content)
+    except FormatError as exc:
+        return Skipped(source, str(exc))
     return Note(source, text, encoding)
 
 

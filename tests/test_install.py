@@ -17,6 +17,9 @@ def test_non_editable_install_builds_and_queries(tmp_path):
                    check=True, capture_output=True, cwd=tmp_path)
     assert (target / "kg" / "pipelines" / "config.cfg").is_file()
     assert (target / "kg" / "cypher" / "owners.cypher").is_file()
+    assert (target / "kg" / "formats" / "docx.py").is_file()
+    # The distribution is kg-minutes ("kg" on PyPI is another project); the command is kg.
+    assert list(target.glob("kg_minutes-*.dist-info"))
     env = {**os.environ, "PYTHONPATH": str(target)}
     run = [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())"]
     build = subprocess.run(run + ["build", str(REPO / "seeds"), "--out", str(tmp_path / "out")],

@@ -54,4 +54,4 @@ def test_missing_path_names_the_path():
 
 def test_a_file_named_directly_must_be_a_note(tmp_path):
     result = read(nf(tmp_path, "graph.json", b'{"nodes": []}'))
-    assert isinstance(result, Skipped) and "not a note" in result.reason
+    assert isinstance(result, Skipped) and "not a kind of file kg reads" in result.reason

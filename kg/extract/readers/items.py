@@ -8,7 +8,9 @@ A line is an action item when the note says so:
   and not the discussion under "Follow-up on last week's actions";
 - a sentence that gives an action to people ("Tobie and Chris have this action");
 - a checkbox elsewhere only when it assigns the task (an owner or a due date):
-  agenda checkboxes and checkbox rosters are not tasks.
+  agenda checkboxes and checkbox rosters are not tasks;
+- a speaker's dated promise in a transcript turn, "[00:01:05] Priya: I'll send the
+  draft by Monday": the speaker owns it.
 `ACTION: Consensus is that …` records a decision, not a task. The same action
 stated twice in a note (a summary and the body) is one item with two lines.
 """
@@ -58,8 +60,9 @@ def read(ctx: Context) -> Found:
             _chip_owner(ln, parsed)
         if kind == "spoken":
             parsed.labelled = True
-            if _FIRST_PERSON.match(parsed.text) and not parsed.owners:
-                parsed.owners.append(ctx.speakers[ln.no])  # "Jack: action item, I'll …"
+        if kind in ("spoken", "promise") and _FIRST_PERSON.match(parsed.text) \
+                and not parsed.owners:
+            parsed.owners.append(ctx.speakers[ln.no])  # "Jack: action item, I'll …"
         if not _is_task(ctx, ln, kind, parsed):
             if kind.startswith("section"):
                 passed.add(ln.no)
@@ -102,6 +105,9 @@ def _shape(ctx: Context, ln: Line, item_lines: set[int],
         if ln.kind == "bullet" or ln.checkbox:
             return "section", ln.text
         return "section-text", ln.text
+    said = _said(ctx, ln)
+    if said and _FIRST_PERSON.match(said):
+        return "promise", said
     action = _HAS_ACTION.search(ln.text)
     if action:  # only the sentence that gives the action
         start = max(ln.text.rfind(". ", 0, action.start()) + 2, 0)
@@ -110,6 +116,15 @@ def _shape(ctx: Context, ln: Line, item_lines: set[int],
     if ln.checkbox:
         return "checkbox", ln.body if ln.no in ctx.speakers else ln.text
     return None
+
+
+def _said(ctx: Context, ln: Line) -> str | None:
+    """What the speaker of `ln` said on it, without the label; None if no one speaks."""
+    if ln.no not in ctx.speakers:
+        return None
+    if ln.stamped:
+        return ln.text
+    return ln.value if ln.key is not None else None
 
 
 def _is_task(ctx: Context, ln: Line, kind: str, parsed: ParsedItem) -> bool:
@@ -128,6 +143,8 @@ def _is_task(ctx: Context, ln: Line, kind: str, parsed: ParsedItem) -> bool:
         return has_owner or parsed.has_due_text or parsed.labelled
     if kind == "sentence":
         return has_owner
+    if kind == "promise":
+        return has_owner and parsed.has_due_text  # "I'll look into it" promises no date
     return True
 
 
