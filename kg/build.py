@@ -39,6 +39,7 @@ class BuildOptions:
     cache: bool = True  # reuse OUT/.kg-cache/ for unchanged notes (needs out_dir)
     follow_symlinks: bool = False  # read links to files outside the notes folder
     html: bool = False  # also write OUT/graph.html (under the same lock as graph.json)
+    as_of: str | None = None  # the date the page's item colours are for; None = today
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _build(paths: list[Path], out_dir: Path | None, options: BuildOptions,
         result.out_path = out_dir / "graph.json"
         write_graph(graph, result.out_path)
         if options.html:
-            result.page_path = write_page(graph, out_dir / "graph.html")
+            result.page_path = write_page(graph, out_dir / "graph.html", as_of=options.as_of)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -15,6 +15,7 @@ from .cli_output import printable, to_json
 from .cli_viz import viz_cmd
 from .errors import InputError, KgError
 from .notes import DEFAULT_MAX_BYTES
+from .viz import check_date
 
 
 class KgGroup(click.Group):
@@ -68,12 +69,14 @@ def format_option(f):
               help="Reuse OUT/.kg-cache/ to re-extract only changed notes.")
 @click.option("--html/--no-html", default=True, show_default=True,
               help="Also write OUT/graph.html, the interactive graph page.")
+@click.option("--as-of", metavar="DATE", help="Colour the page's action items as open, done or "
+              "overdue on DATE (YYYY-MM-DD; default today).")
 @click.option("--neo4j", "to_neo4j", is_flag=True,
               help="Also load the graph into Neo4j (settings as for `kg load`).")
 @neo4j_options
 @format_option
 def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, follow_symlinks, workers,
-              use_cache, html, to_neo4j, fmt, **neo4j) -> None:
+              use_cache, html, as_of, to_neo4j, fmt, **neo4j) -> None:
     """Extract a knowledge graph from the notes under PATHS.
 
     Reads .md, .markdown and .txt files (folders recursively) and writes
@@ -85,9 +88,12 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, follow_sy
       kg build seeds/ --out kg-out
       kg build notes/2024 notes/2025 --format json
     """
+    if as_of is not None:  # checked now, not after minutes of extraction
+        as_of = check_date(as_of, "--as-of")
     options = BuildOptions(incident_prefixes=tuple(p.upper() for p in incident_prefixes) or None,
                            max_bytes=_max_bytes(max_file_mb), aliases=aliases, workers=workers,
-                           cache=use_cache, follow_symlinks=follow_symlinks, html=html)
+                           cache=use_cache, follow_symlinks=follow_symlinks, html=html,
+                           as_of=as_of)
     result = build(paths, out_dir, options, progress=_progress,
                    on_wait=lambda message: click.echo(printable(message), err=True))
     summary = result.summary()

@@ -15,7 +15,7 @@ LAYERS = [
     ("kg/resolve.py", "kg/aliases.py"),
     ("kg/graph.py", "kg/item_state.py"),
     ("kg/cache.py", "kg/cache_codec.py", "kg/outdir.py", "kg/parallel.py", "kg/build.py",
-     "kg/queries.py", "kg/backends/", "kg/viz.py"),
+     "kg/queries.py", "kg/backends/", "kg/viz"),
     ("kg/cli",),
 ]
 SHARED = {"kg.vocab", "kg.errors", "kg.datafiles", "kg"}

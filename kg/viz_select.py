@@ -1,0 +1,296 @@
+"""Which part of the graph a page draws: --since, --labels, --focus/--depth and the node cap.
+
+The cap keeps the work first (people, teams, tickets, incidents, decisions, action items),
+each label in proportion to its size so that no label crowds out the rest, and ranks
+nodes inside a label by what needs attention: overdue items before done ones, tickets
+with concerns or dependencies before quiet ones, recent decisions before old ones.
+Meetings are context: they are drawn only when there is room, and start hidden when
+they would be a large share of the drawing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import date
+
+import networkx as nx
+
+from . import item_state
+from . import vocab as V
+from .errors import QueryError
+
+DEFAULT_MAX_NODES = 500
+DEFAULT_DEPTH = 2
+#: How much of the cap a label may take relative to its size: people and teams are few
+#: and are who the work belongs to, so most of them stay when the rest is thinned out.
+WORK_WEIGHT = {V.PERSON: 3.0, V.TEAM: 3.0, V.TICKET: 1.0, V.INCIDENT: 1.0, V.DECISION: 1.0,
+               V.ACTION_ITEM: 1.0, V.PRODUCT: 1.0, V.CUSTOMER: 1.0, V.ROLE: 1.0}
+#: Meetings start hidden (ticked off in the legend) past this share of the drawn nodes.
+MEETING_SHARE_SHOWN = 1 / 3
+#: Item states by how much they need someone now; None = not yet stated on that date.
+STATE_ORDER = {item_state.OVERDUE: 0, item_state.BLOCKED: 1, item_state.OPEN: 2,
+               item_state.DONE: 3, item_state.DROPPED: 4, None: 5}
+
+
+@dataclass
+class View:
+    """What part of the graph a page shows, and the date its item colours are for."""
+
+    focus: str | None = None
+    depth: int = DEFAULT_DEPTH
+    labels: tuple[str, ...] | None = None
+    since: str | None = None
+    max_nodes: int = DEFAULT_MAX_NODES
+    title: str = "kg graph"
+    as_of: str | None = None
+
+
+@dataclass
+class Selection:
+    """The nodes and edges a page draws, and how they relate to the whole graph."""
+
+    nodes: list[str]
+    edges: list[tuple[str, str, str]]
+    total_nodes: int
+    total_edges: int
+    focus: str | None = None
+    notes: list[str] = field(default_factory=list)
+    as_of: str | None = None
+    #: Labels drawn but hidden until their legend box is ticked.
+    hidden: list[str] = field(default_factory=list)
+
+
+def select(graph: nx.MultiDiGraph, view: View) -> Selection:
+    """Apply --since, --labels, --focus/--depth and the node cap, in that order.
+
+    Labels filter before the neighbourhood walk so that `--labels Person,Ticket`
+    finds neighbours joined through those labels, not through every meeting.
+    """
+    keep = set(graph.nodes)
+    edge_ok = None
+    notes: list[str] = []
+    if view.since:
+        keep, edge_ok = _since(graph, view.since)
+        notes.append(f"facts stated on or after {view.since}")
+    focus = resolve_focus(graph, view.focus) if view.focus else None
+    if view.labels:
+        wanted = set(view.labels)
+        keep = {n for n in keep if graph.nodes[n].get("label") in wanted or n == focus}
+        notes.append("labels " + ", ".join(view.labels))
+    dist: dict[str, int] = {}
+    if focus:
+        if focus not in keep:
+            raise QueryError(f"{display(graph, focus)} has no facts in this view "
+                             f"(try without --since)")
+        dist = neighbourhood(graph, focus, view.depth, keep, edge_ok)
+        keep = set(dist)
+        notes.insert(0, f"neighbourhood of {display(graph, focus)}, depth {view.depth}")
+    nodes = _cap(graph, keep, dist, view.max_nodes, view.as_of)
+    if len(nodes) < len(keep):
+        notes.append(_left_out_note(graph, keep, nodes))
+    chosen = set(nodes)
+    edges = [(u, v, k) for u, v, k in graph.edges(keys=True)
+             if u in chosen and v in chosen and (edge_ok is None or (u, v, k) in edge_ok)]
+    hidden = _collapsed(graph, nodes, focus, view.labels)
+    if hidden:
+        notes.append("meetings are hidden so the work shows: tick Meeting in the legend "
+                     "to draw them")
+    return Selection(nodes, edges, graph.number_of_nodes(), graph.number_of_edges(),
+                     focus, notes, view.as_of, hidden)
+
+
+def _since(graph: nx.MultiDiGraph, since: str) -> tuple[set[str], set[tuple]]:
+    """Nodes and edges with a fact dated on or after `since` (undated facts are left out)."""
+    edges = {(u, v, k) for u, v, k, ev in graph.edges(keys=True, data="evidence")
+             if any((e.get("date") or "") >= since for e in ev or ())}
+    nodes = {n for e in edges for n in e[:2]}
+    nodes |= {n for n, a in graph.nodes(data=True)
+              if a.get("label") == V.MEETING and (a.get("date") or "") >= since}
+    return nodes, edges
+
+
+def resolve_focus(graph: nx.MultiDiGraph, text: str) -> str:
+    """The node a --focus names: an id, a name, a key or a person's alias."""
+    if text in graph:
+        return text
+    wanted = V.fold(text)
+    exact = [n for n, a in graph.nodes(data=True) if V.fold(str(a.get("name", ""))) == wanted]
+    if not exact:
+        exact = [n for n, a in graph.nodes(data=True)
+                 if any(V.fold(al) == wanted for al in a.get("aliases") or ())]
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        raise QueryError(f"--focus {text!r} matches several nodes: "
+                         f"{', '.join(sorted(exact)[:8])}; pass one of these ids")
+    names = {str(a.get("name", "")): n for n, a in graph.nodes(data=True)}
+    close = difflib.get_close_matches(text, list(names) + list(graph.nodes), n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise QueryError(f"no node named {text!r} in the graph.{hint}")
+
+
+def neighbourhood(graph: nx.MultiDiGraph, start: str, depth: int, allowed: set[str],
+                  edge_ok: set[tuple] | None = None) -> dict[str, int]:
+    """Breadth-first walk over successors and predecessors: node -> distance.
+
+    Hand-written because ego_graph(undirected=True) copies the whole graph first,
+    which costs seconds at 100k nodes; this touches only the neighbourhood.
+    """
+    dist = {start: 0}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if dist[node] >= depth:
+            continue
+        for nxt in _neighbours(graph, node, edge_ok):
+            if nxt in allowed and nxt not in dist:
+                dist[nxt] = dist[node] + 1
+                queue.append(nxt)
+    return dist
+
+
+def _neighbours(graph: nx.MultiDiGraph, node: str, edge_ok: set[tuple] | None):
+    if edge_ok is None:
+        yield from graph.successors(node)
+        yield from graph.predecessors(node)
+        return
+    for _, v, k in graph.out_edges(node, keys=True):
+        if (node, v, k) in edge_ok:
+            yield v
+    for u, _, k in graph.in_edges(node, keys=True):
+        if (u, node, k) in edge_ok:
+            yield u
+
+
+# ---------------------------------------------------------------- the cap
+
+
+def _cap(graph: nx.MultiDiGraph, keep: set[str], dist: dict[str, int], limit: int,
+         as_of: str | None) -> list[str]:
+    """The nodes to draw: all of them, or the `limit` nearest and most useful."""
+    if not limit or len(keep) <= limit:
+        return sorted(keep)
+    rank = usefulness(graph, keep, as_of)
+    ordered = sorted(keep, key=lambda n: (dist.get(n, 0), *rank[n], n))
+    return sorted(ordered[:limit])
+
+
+def usefulness(graph: nx.MultiDiGraph, nodes: set[str], as_of: str | None) -> dict[str, tuple]:
+    """Sort key per node: work before meetings before what the notes state only after
+    `as_of`, then a node's place within its label.
+
+    A place is the share of its label ranked above it, divided by the label's weight,
+    so a 500-node cap over 600 tickets and 60 people keeps the busiest third of the
+    tickets and nearly all the people instead of 500 tickets.
+    """
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for n in nodes:
+        by_label[graph.nodes[n].get("label", "")].append(n)
+    last = last_dates(graph, nodes)
+    first = first_dates(graph, nodes) if as_of else {}
+    out = {}
+    for label, members in by_label.items():
+        members.sort(key=lambda n: (_merit(graph, n, as_of, last.get(n)), n))
+        weight = WORK_WEIGHT.get(label)
+        for i, n in enumerate(members):
+            share = i / len(members)
+            out[n] = (0, share / weight) if weight else (1, share)
+            if as_of and first.get(n, "") > as_of:  # the page starts as of as_of: hidden
+                out[n] = (2, share)
+    return out
+
+
+def _merit(graph: nx.MultiDiGraph, n: str, as_of: str | None, last: str | None) -> tuple:
+    """Lower first: what needs attention, then what is busy or recent."""
+    attrs = graph.nodes[n]
+    label = attrs.get("label")
+    recent = -_ordinal(last)
+    if label == V.ACTION_ITEM:
+        return (STATE_ORDER.get(item_state.state(attrs, as_of), 5), recent)
+    if label in (V.TICKET, V.INCIDENT):
+        return (0 if any(ticket_flags(graph, n).values()) else 1, -weight(graph, n))
+    if label == V.DECISION:
+        return (0 if attrs.get("status") in (None, "decided") else 1, recent)
+    if label == V.MEETING:
+        return (-_ordinal(attrs.get("date")),)
+    return (-weight(graph, n),)
+
+
+def _ordinal(day: str | None) -> int:
+    try:
+        return date.fromisoformat(day).toordinal() if day else 0
+    except ValueError:
+        return 0
+
+
+def _left_out_note(graph: nx.MultiDiGraph, keep: set[str], nodes: list[str]) -> str:
+    shown = set(nodes)
+    left = Counter(graph.nodes[n].get("label", "") for n in keep if n not in shown)
+    parts = ", ".join(f"{count:,} {label}" for label, count in
+                      sorted(left.items(), key=lambda x: (-x[1], x[0])))
+    return (f"showing {len(nodes):,} of {len(keep):,} nodes, the work first; left out: {parts} "
+            f"(the least active of each). See them with kg viz --focus NAME --depth N, "
+            f"--labels LABEL,... or --max-nodes 0")
+
+
+def _collapsed(graph: nx.MultiDiGraph, nodes: list[str], focus: str | None,
+               labels: tuple[str, ...] | None) -> list[str]:
+    """Meetings start hidden when they would crowd the drawing and nobody asked for them."""
+    if focus or (labels and V.MEETING in labels):
+        return []
+    meetings = sum(1 for n in nodes if graph.nodes[n].get("label") == V.MEETING)
+    if meetings and meetings > MEETING_SHARE_SHOWN * len(nodes):
+        return [V.MEETING]
+    return []
+
+
+# ---------------------------------------------------------------- facts about nodes
+
+
+def weight(graph: nx.MultiDiGraph, node: str) -> int:
+    """Size of a node: how often the notes mention it, else how connected it is."""
+    attrs = graph.nodes[node]
+    if attrs.get("mentions"):
+        return int(attrs["mentions"])
+    if attrs.get("label") == V.MEETING:
+        # A meeting MENTIONS everything it names; counting that would make every
+        # meeting the biggest node and crowd people and tickets out of a capped view.
+        return sum(1 for *_, k in graph.in_edges(node, keys=True) if k != V.MENTIONS)
+    return graph.degree(node)
+
+
+def ticket_flags(graph: nx.MultiDiGraph, node: str) -> dict[str, int]:
+    """What holds a ticket or incident back: raised concerns and tickets it depends on."""
+    return {"concerns": sum(1 for *_, k in graph.in_edges(node, keys=True)
+                            if k == V.RAISED_CONCERN_ABOUT),
+            "depends on": sum(1 for *_, k in graph.out_edges(node, keys=True)
+                              if k == V.DEPENDS_ON)}
+
+
+def first_dates(graph: nx.MultiDiGraph, nodes) -> dict[str, str]:
+    """The first date the notes say anything about each node (absent: never dated)."""
+    return _dates(graph, nodes, min)
+
+
+def last_dates(graph: nx.MultiDiGraph, nodes) -> dict[str, str]:
+    return _dates(graph, nodes, max)
+
+
+def _dates(graph: nx.MultiDiGraph, nodes, pick) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for n in nodes:
+        attrs = graph.nodes[n]
+        days = [h.get("date") for h in attrs.get("history") or ()]
+        days.append(attrs.get("date"))
+        for edges in (graph.out_edges(n, data="evidence"), graph.in_edges(n, data="evidence")):
+            days.extend(e.get("date") for *_, ev in edges for e in ev or ())
+        days = [d for d in days if d]
+        if days:
+            out[n] = pick(days)
+    return out
+
+
+def display(graph: nx.MultiDiGraph, node: str) -> str:
+    return str(graph.nodes[node].get("name") or node)
