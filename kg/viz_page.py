@@ -284,23 +284,26 @@ def node_details(graph: nx.MultiDiGraph, n: str, shown: set[str],
     if attrs.get("label") in (V.TICKET, V.INCIDENT):
         props.update({k: v for k, v in ticket_flags(graph, n).items() if v})
     evidence = _node_evidence(graph, n)
-    near = _neighbour_rows(graph, n, shown)
+    near, total = _neighbour_rows(graph, n, shown)
     out = {"kind": "node", "label": attrs.get("label", ""), "name": str(attrs.get("name") or n),
            "id": n, "props": {k: _plain(v) for k, v in props.items()},
            "degree": graph.degree(n), "evidence": evidence[:MAX_EVIDENCE],
            "more": max(0, len(evidence) - MAX_EVIDENCE),
-           "near": near[:MAX_NEIGHBOURS], "nearMore": max(0, len(near) - MAX_NEIGHBOURS)}
+           "near": near, "nearMore": total - len(near)}
     if attrs.get("history"):
         out["history"] = [_plain(h) for h in attrs["history"]]
     return out
 
 
-def _neighbour_rows(graph: nx.MultiDiGraph, n: str, shown: set[str]) -> list[list]:
-    """[type, "out"|"in", other id, other name, other is drawn], drawn ones first."""
-    rows = [[k, "out", v] for _, v, k in graph.out_edges(n, keys=True)]
-    rows += [[k, "in", u] for u, _, k in graph.in_edges(n, keys=True)]
-    full = [[k, d, o, display(graph, o), o in shown] for k, d, o in rows]
-    return sorted(full, key=lambda r: (not r[4], r[0], r[1], r[3], r[2]))
+def _neighbour_rows(graph: nx.MultiDiGraph, n: str, shown: set[str]) -> tuple[list[list], int]:
+    """The first MAX_NEIGHBOURS of [type, "out"|"in", other id, other name, other is drawn],
+    drawn ones first, and how many there are in all (a person can have thousands)."""
+    rows = [(o not in shown, k, d, o) for d, adjacency in (("out", graph.succ[n]),
+                                                            ("in", graph.pred[n]))
+            for o, keys in adjacency.items() for k in keys]
+    rows.sort()
+    return ([[k, d, o, display(graph, o), not away] for away, k, d, o in rows[:MAX_NEIGHBOURS]],
+            len(rows))
 
 
 def _node_evidence(graph: nx.MultiDiGraph, n: str) -> list[list]:

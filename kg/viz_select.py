@@ -27,6 +27,11 @@ DEFAULT_DEPTH = 2
 #: and are who the work belongs to, so most of them stay when the rest is thinned out.
 WORK_WEIGHT = {V.PERSON: 3.0, V.TEAM: 3.0, V.TICKET: 1.0, V.INCIDENT: 1.0, V.DECISION: 1.0,
                V.ACTION_ITEM: 1.0, V.PRODUCT: 1.0, V.CUSTOMER: 1.0, V.ROLE: 1.0}
+#: Labels the cap keeps whether or not their neighbours are drawn: whose the work is,
+#: and what was decided.
+ANCHORS = frozenset({V.PERSON, V.TEAM, V.DECISION})
+#: How far down the ranking the cap looks for nodes joined to the ones it took.
+POOL = 3
 #: Meetings start hidden (ticked off in the legend) past this share of the drawn nodes.
 MEETING_SHARE_SHOWN = 1 / 3
 #: Item states by how much they need someone now; None = not yet stated on that date.
@@ -87,7 +92,7 @@ def select(graph: nx.MultiDiGraph, view: View) -> Selection:
         dist = neighbourhood(graph, focus, view.depth, keep, edge_ok)
         keep = set(dist)
         notes.insert(0, f"neighbourhood of {display(graph, focus)}, depth {view.depth}")
-    nodes = _cap(graph, keep, dist, view.max_nodes, view.as_of)
+    nodes = _cap(graph, keep, dist, view.max_nodes, view.as_of, focus)
     if len(nodes) < len(keep):
         notes.append(_left_out_note(graph, keep, nodes))
     chosen = set(nodes)
@@ -168,13 +173,54 @@ def _neighbours(graph: nx.MultiDiGraph, node: str, edge_ok: set[tuple] | None):
 
 
 def _cap(graph: nx.MultiDiGraph, keep: set[str], dist: dict[str, int], limit: int,
-         as_of: str | None) -> list[str]:
+         as_of: str | None, focus: str | None = None) -> list[str]:
     """The nodes to draw: all of them, or the `limit` nearest and most useful."""
     if not limit or len(keep) <= limit:
         return sorted(keep)
     rank = usefulness(graph, keep, as_of)
     ordered = sorted(keep, key=lambda n: (dist.get(n, 0), *rank[n], n))
-    return sorted(ordered[:limit])
+    # A node of a later tier (a meeting, something stated after as_of, a farther hop)
+    # never takes the place of one of the last tier the plain ranking reaches.
+    last = (dist.get(ordered[limit - 1], 0), rank[ordered[limit - 1]][0])
+    pool = [n for n in ordered[:POOL * limit] if (dist.get(n, 0), rank[n][0]) <= last]
+    return sorted(_connected_first(graph, pool, limit, focus))
+
+
+def _connected_first(graph: nx.MultiDiGraph, ordered: list[str], limit: int,
+                     focus: str | None = None) -> list[str]:
+    """`limit` nodes from the top of `ordered`, preferring ones joined to the rest.
+
+    People, teams and decisions keep the places their rank gives them; the other places
+    go, in rank order, to nodes of `ordered` that a fact (not a meeting's mention) joins
+    to a node already taken, so the picture shows whose the work is instead of a cloud
+    of unconnected keys. Places left over go by rank alone.
+    """
+    fair = ordered[:limit]
+    chosen = dict.fromkeys([focus] if focus else [])
+    chosen.update(dict.fromkeys(n for n in fair if graph.nodes[n].get("label") in ANCHORS))
+    waiting = [n for n in ordered if n not in chosen]
+    while len(chosen) < limit:
+        passed = []
+        for n in waiting:
+            if len(chosen) < limit and any(m in chosen for m in _fact_neighbours(graph, n)):
+                chosen[n] = None
+            else:
+                passed.append(n)
+        if len(passed) == len(waiting):
+            break
+        waiting = passed
+    for n in (*fair, *waiting):
+        if len(chosen) >= limit:
+            break
+        chosen.setdefault(n, None)
+    return list(chosen)
+
+
+def _fact_neighbours(graph: nx.MultiDiGraph, n: str):
+    for adjacency in (graph.succ[n], graph.pred[n]):
+        for m, keys in adjacency.items():
+            if len(keys) > 1 or V.MENTIONS not in keys:
+                yield m
 
 
 def usefulness(graph: nx.MultiDiGraph, nodes: set[str], as_of: str | None) -> dict[str, tuple]:
@@ -185,20 +231,20 @@ def usefulness(graph: nx.MultiDiGraph, nodes: set[str], as_of: str | None) -> di
     so a 500-node cap over 600 tickets and 60 people keeps the busiest third of the
     tickets and nearly all the people instead of 500 tickets.
     """
+    spans = date_spans(graph, nodes)
     by_label: dict[str, list[str]] = defaultdict(list)
-    for n in nodes:
-        by_label[graph.nodes[n].get("label", "")].append(n)
-    last = last_dates(graph, nodes)
-    first = first_dates(graph, nodes) if as_of else {}
     out = {}
+    for n in nodes:
+        if as_of and spans.get(n, ("", ""))[0] > as_of:  # the page starts on as_of: hidden
+            out[n] = (2, spans[n][0], 0)
+        else:
+            by_label[graph.nodes[n].get("label", "")].append(n)
     for label, members in by_label.items():
-        members.sort(key=lambda n: (_merit(graph, n, as_of, last.get(n)), n))
+        members.sort(key=lambda n: (_merit(graph, n, as_of, spans.get(n, ("", ""))[1]), n))
         weight = WORK_WEIGHT.get(label)
         for i, n in enumerate(members):
             share = i / len(members)
-            out[n] = (0, share / weight) if weight else (1, share)
-            if as_of and first.get(n, "") > as_of:  # the page starts as of as_of: hidden
-                out[n] = (2, share)
+            out[n] = (0, share / weight, 0) if weight else (1, share, 0)
     return out
 
 
@@ -263,33 +309,50 @@ def weight(graph: nx.MultiDiGraph, node: str) -> int:
 
 def ticket_flags(graph: nx.MultiDiGraph, node: str) -> dict[str, int]:
     """What holds a ticket or incident back: raised concerns and tickets it depends on."""
-    return {"concerns": sum(1 for *_, k in graph.in_edges(node, keys=True)
-                            if k == V.RAISED_CONCERN_ABOUT),
-            "depends on": sum(1 for *_, k in graph.out_edges(node, keys=True)
-                              if k == V.DEPENDS_ON)}
+    # The adjacency dicts ({neighbour: {key: data}}): edge views cost more at 60k nodes.
+    return {"concerns": sum(V.RAISED_CONCERN_ABOUT in keys for keys in graph.pred[node].values()),
+            "depends on": sum(V.DEPENDS_ON in keys for keys in graph.succ[node].values())}
 
 
 def first_dates(graph: nx.MultiDiGraph, nodes) -> dict[str, str]:
     """The first date the notes say anything about each node (absent: never dated)."""
-    return _dates(graph, nodes, min)
+    return {n: span[0] for n, span in date_spans(graph, nodes).items()}
 
 
-def last_dates(graph: nx.MultiDiGraph, nodes) -> dict[str, str]:
-    return _dates(graph, nodes, max)
+def date_spans(graph: nx.MultiDiGraph, nodes) -> dict[str, tuple[str, str]]:
+    """(first, last) date the notes say anything about each of `nodes`; undated ones absent.
 
-
-def _dates(graph: nx.MultiDiGraph, nodes, pick) -> dict[str, str]:
-    out: dict[str, str] = {}
+    For most of the graph one pass over every edge beats asking each node for its edges
+    (NetworkX builds a view per call: ~10 s per pass over 60k nodes that way).
+    """
+    nodes = set(nodes)
+    first: dict[str, str] = {}
+    last: dict[str, str] = {}
+    if len(nodes) * 4 > graph.number_of_nodes():
+        edges = graph.edges(data="evidence")
+    else:
+        edges = [e for n in nodes for e in graph.out_edges(n, data="evidence")]
+        edges += [e for n in nodes for e in graph.in_edges(n, data="evidence")]
+    for u, v, ev in edges:
+        # The contract sorts evidence by date, undated first: the ends are the span.
+        if not ev or not ev[-1].get("date"):
+            continue
+        hi = ev[-1]["date"]
+        lo = ev[0].get("date") or next(e["date"] for e in ev if e.get("date"))
+        for n in (u, v):
+            if n in nodes:
+                if n not in first or lo < first[n]:
+                    first[n] = lo
+                if n not in last or hi > last[n]:
+                    last[n] = hi
     for n in nodes:
         attrs = graph.nodes[n]
-        days = [h.get("date") for h in attrs.get("history") or ()]
-        days.append(attrs.get("date"))
-        for edges in (graph.out_edges(n, data="evidence"), graph.in_edges(n, data="evidence")):
-            days.extend(e.get("date") for *_, ev in edges for e in ev or ())
-        days = [d for d in days if d]
+        days = [d for d in (attrs.get("date"), *(h.get("date") for h in
+                                                   attrs.get("history") or ())) if d]
         if days:
-            out[n] = pick(days)
-    return out
+            first[n] = min(first.get(n, days[0]), *days)
+            last[n] = max(last.get(n, days[0]), *days)
+    return {n: (day, last[n]) for n, day in first.items()}
 
 
 def display(graph: nx.MultiDiGraph, node: str) -> str:

@@ -105,8 +105,10 @@ class Visit:
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / name))
 
-    def assert_clean(self):
+    def done(self):
+        """Nothing went wrong on the page (no error, request or dialog); close it."""
         assert self.errors == [] and self.requests == [] and self.dialogs == []
+        self.page.close()
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +142,7 @@ def test_page_draws_the_whole_graph_offline(browser, seed_page):
     legend = v.page.inner_text("#kg-legend")
     assert "Person" in legend and "Ticket" in legend and "DEPENDS_ON" in legend
     v.shot("seeds.png")
-    v.assert_clean()
-    v.page.close()
+    v.done()
 
 
 def test_default_view_of_a_300_note_corpus_is_the_work(browser, corpus_page):
@@ -157,8 +158,7 @@ def test_default_view_of_a_300_note_corpus_is_the_work(browser, corpus_page):
     assert v.count("label:Ticket") == drawn.count("Ticket")
     assert v.page.evaluate(INK) > 2000
     v.shot("corpus-300.png")
-    v.assert_clean()
-    v.page.close()
+    v.done()
 
 
 def item_page(tmp_path) -> Path:
@@ -189,8 +189,7 @@ def test_items_are_coloured_open_done_overdue_and_the_slider_moves_them(browser,
     v.page.fill("#kg-date", str(dates.index("2024-11-11") - 1))  # fires "input"
     assert v.page.evaluate("kg.nodes.get('item:c').color") == STATE_COLOURS["open"]
     assert v.count("state:open") == 2 and "2024-11-11" not in v.page.inner_text("#kg-time")
-    v.assert_clean()
-    v.page.close()
+    v.done()
 
 
 def test_side_panel_stays_open_and_its_evidence_can_be_selected(browser, seed_page):
@@ -221,8 +220,7 @@ def test_side_panel_stays_open_and_its_evidence_can_be_selected(browser, seed_pa
     v.shot("panel.png")
     v.page.click("#kg-close")
     assert not v.page.is_visible("#kg-panel")
-    v.assert_clean()
-    v.page.close()
+    v.done()
 
 
 def test_clicking_an_edge_shows_its_type_and_evidence(browser, seed_page):
@@ -238,8 +236,7 @@ def test_clicking_an_edge_shows_its_type_and_evidence(browser, seed_page):
     v.page.wait_for_function("id => window.kgPanel === id", arg=edge, timeout=5_000)
     panel = v.page.inner_text("#kg-panel")
     assert "OWNS" in panel and "Evidence" in panel
-    v.assert_clean()
-    v.page.close()
+    v.done()
 
 
 def test_label_and_relationship_filters_change_the_counts(browser, seed_page):
@@ -258,8 +255,7 @@ def test_label_and_relationship_filters_change_the_counts(browser, seed_page):
     assert v.page.evaluate("kg.edgeView.length") == g.number_of_edges() - mentions
     summary = v.page.inner_text("#kg-summary")
     assert f"{g.number_of_edges() - mentions} of {g.number_of_edges()} relationships" in summary
-    v.assert_clean()
-    v.page.close()
+    v.done()
 
 
 def test_reset_view_restores_filters_panel_and_zoom(browser, seed_page):
@@ -277,8 +273,7 @@ def test_reset_view_restores_filters_panel_and_zoom(browser, seed_page):
     assert not v.page.is_visible("#kg-panel") and v.page.input_value("#kg-search") == ""
     assert v.page.evaluate("kg.network.getSelectedNodes()") == []
     assert v.page.evaluate(OUT_OF_SIGHT) == 0  # fitted again: every node in sight
-    v.assert_clean()
-    v.page.close()
+    v.done()
 
 
 def test_search_by_keyboard_finds_aliases_and_item_text(browser, seed_page):
@@ -303,8 +298,7 @@ def test_search_by_keyboard_finds_aliases_and_item_text(browser, seed_page):
     v.page.fill("#kg-search", "no such node at all")
     v.page.press("#kg-search", "Enter")
     assert "No node matches" in v.page.inner_text("#kg-status")
-    v.assert_clean()
-    v.page.close()
+    v.done()
 
 
 def test_hostile_note_text_is_shown_literally_and_runs_nothing(browser, tmp_path):
@@ -331,8 +325,7 @@ def test_hostile_note_text_is_shown_literally_and_runs_nothing(browser, tmp_path
     assert v.page.evaluate("document.querySelectorAll('img, svg, b').length") == 0
     assert v.page.evaluate("window.kgPwned") is None
     v.page.wait_for_timeout(300)  # give any injected onerror handler a chance to fire
-    v.assert_clean()
-    v.page.close()
+    v.done()
 
 
 def test_big_graph_is_capped_says_so_and_settles(browser, tmp_path):
@@ -347,5 +340,4 @@ def test_big_graph_is_capped_says_so_and_settles(browser, tmp_path):
     # 2 s on a developer machine (benchmarks/VIZ_RESULTS.md); generous here for shared CI.
     assert v.page.evaluate("window.kgReadyMs") < 8000
     assert v.page.evaluate(INK) > 2000
-    v.assert_clean()
-    v.page.close()
+    v.done()

@@ -288,7 +288,8 @@ def test_item_states_follow_a_history_of_statements():
 def test_flagged_tickets_are_marked_and_the_panel_has_neighbours(tmp_path):
     data = page_json(write_page(small_graph(), tmp_path / "g.html", as_of="2024-11-01"))
     nodes = {n["id"]: n for n in data["nodes"]}
-    assert nodes["ticket:NEXUS-1"]["flagged"] and nodes["ticket:NEXUS-1"]["label"] == "\u26a0 NEXUS-1"
+    assert nodes["ticket:NEXUS-1"]["flagged"]
+    assert nodes["ticket:NEXUS-1"]["label"] == "\u26a0 NEXUS-1"
     assert "flagged" not in nodes["ticket:NEXUS-2"]
     assert data["details"]["ticket:NEXUS-1"]["props"]["depends on"] == "1"
     near = data["details"]["ticket:NEXUS-2"]["near"]
