@@ -311,3 +311,18 @@ def test_as_of_is_checked_by_kg_viz_and_kg_build(tmp_path):
                                "--as-of", "2024-11-01"])
     assert res.exit_code == 0, res.output
     assert page_json(tmp_path / "graph.html")["asOf"] == "2024-11-01"
+
+
+def test_the_cap_prefers_work_joined_to_what_it_keeps():
+    g = nx.MultiDiGraph()
+    g.add_node("person:ana", label="Person", name="Ana", aliases=[], mentions=5)
+    for i in range(40):  # busy keys nobody owns
+        g.add_node(f"ticket:LONE-{i}", label="Ticket", name=f"LONE-{i}", mentions=50)
+    for i in range(40):  # quieter keys Ana works on
+        g.add_node(f"ticket:ANA-{i}", label="Ticket", name=f"ANA-{i}", mentions=1)
+        g.add_edge("person:ana", f"ticket:ANA-{i}", key="WORKS_ON", type="WORKS_ON", evidence=[])
+    sel = select(g, View(max_nodes=21, as_of="2025-01-01"))
+    assert "person:ana" in sel.nodes
+    assert sum(n.startswith("ticket:ANA-") for n in sel.nodes) == 20
+    sel = select(g, View(max_nodes=5, as_of="2025-01-01", focus="ANA-7", depth=2))
+    assert {"ticket:ANA-7", "person:ana"} <= set(sel.nodes) and len(sel.nodes) == 5
