@@ -210,7 +210,8 @@ def run(sizes: list[int], uncapped_max: int, notes: list[int] = (),
                                     str(graph_json), str(row["old_page"]),
                                     json.dumps(view)], check=True)
                 jobs.append((path, row))
-        pages = [p for p, _ in jobs] + [r["old_page"] for _, r in jobs if "old_page" in r]
+        # Before and after side by side, so a machine that slows down mid-run slows both.
+        pages = [p for path, row in jobs for p in (path, row.get("old_page")) if p]
         times = dict(zip(pages, time_in_browser(pages), strict=True))
         for path, row in jobs:
             row["ready_s"] = times[path] / 1000
