@@ -263,8 +263,8 @@ def main() -> None:
             f"{platform.python_version()}, headless Chromium ({CHROMIUM}), 1280x800, no GPU.\n"
             "Synthetic contract-shaped graphs and generated corpora; \"settled render\" is\n"
             "navigation start to the page's `window.kgReady` (physics stabilised and stopped,\n"
-            "canvas drawn); median of 3\n"
-            "loads in a warm browser (a cold browser's first page adds about 1 s).\n"
+            "canvas drawn); median of 3 loads in a warm browser (a cold browser's first page\n"
+            "adds about 1 s).\n"
             + (f"\"before\" is the page written by the kg/ of git ref `{args.baseline}`, loaded "
                "in the same browser in the same run.\n" if args.baseline else "")
             + f"\n`{' '.join(['python benchmarks/viz_bench.py', *sys.argv[1:]])}`\n\n"
