@@ -296,14 +296,17 @@ def node_details(graph: nx.MultiDiGraph, n: str, shown: set[str],
 
 
 def _neighbour_rows(graph: nx.MultiDiGraph, n: str, shown: set[str]) -> tuple[list[list], int]:
-    """The first MAX_NEIGHBOURS of [type, "out"|"in", other id, other name, other is drawn],
-    drawn ones first, and how many there are in all (a person can have thousands)."""
+    """The first MAX_NEIGHBOURS of [type, "out"|"in", other id (None when not drawn),
+    other name, other is drawn], drawn ones first, and how many there are in all (a
+    person can have thousands)."""
     rows = [(o not in shown, k, d, o) for d, adjacency in (("out", graph.succ[n]),
                                                             ("in", graph.pred[n]))
             for o, keys in adjacency.items() for k in keys]
     rows.sort()
-    return ([[k, d, o, display(graph, o), not away] for away, k, d, o in rows[:MAX_NEIGHBOURS]],
-            len(rows))
+    # A neighbour outside the view is named, not identified: the page has nothing to
+    # select for it, and its id would only make the file bigger.
+    return ([[k, d, None if away else o, display(graph, o), not away]
+             for away, k, d, o in rows[:MAX_NEIGHBOURS]], len(rows))
 
 
 def _node_evidence(graph: nx.MultiDiGraph, n: str) -> list[list]:

@@ -14,7 +14,7 @@
   var edges = new vis.DataSet(data.edges);
   var shownLabel = {}, shownRel = {}, shownState = {};
   var dates = data.dates;
-  var startIdx = Math.max(0, dates.indexOf(data.asOf));
+  var startIdx = data.asOf ? Math.max(0, dates.indexOf(data.asOf)) : dates.length - 1;
   var dateIdx = startIdx;
   var visible = {};
   var currentState = {};
