@@ -1,21 +1,27 @@
-"""How fast is the graph page on big graphs? Builds synthetic graphs of 1k, 5k and 20k nodes.
+"""How fast is the graph page on big graphs? Synthetic graphs of 1k, 5k and 20k nodes, and
+graphs built from generated corpora (benchmarks/generate.py) such as 10,000 notes.
 
-Each graph satisfies the contract in README.md (labels, ids, `mentions`, typed edges
-with evidence). For each size we time writing the page (default view: capped at 500
-nodes) and the time from navigation to a settled, drawn network in headless
-Chromium (`window.kgReadyMs`, set by the page once physics has stopped and the
-canvas is drawn). A script, not a test: prints a table and writes
-benchmarks/VIZ_RESULTS.md.
+Each synthetic graph satisfies the contract in README.md (labels, ids, `mentions`,
+typed edges with evidence). For each graph we time writing the page (default view:
+capped at 500 nodes) and the time from navigation to a settled, drawn network in
+headless Chromium (`window.kgReadyMs`, set by the page once physics has stopped and
+the canvas is drawn). With `--baseline REF` the same graphs are also drawn by the
+page code of a git ref (e.g. `main`), loaded in the same browser in the same run, so
+the before/after ratio holds even on a busy machine. A script, not a test: prints a
+table and writes benchmarks/VIZ_RESULTS.md.
 
-    python benchmarks/viz_bench.py [--sizes 1000,5000,20000] [--no-write]
+    python benchmarks/viz_bench.py [--sizes 1000,5000,20000] [--notes 10000]
+                                   [--baseline main] [--no-write]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,9 +33,21 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kg import vocab as V  # noqa: E402
+from kg.build import BuildOptions, build  # noqa: E402
+from kg.graph import read_graph, write_graph  # noqa: E402
 from kg.viz import write_page  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+#: Built corpora are kept here between runs: a 10,000-note build takes minutes.
+CORPUS_CACHE = Path(tempfile.gettempdir()) / "kg-viz-bench"
+#: Writes a page with another checkout's kg: argv = root, graph.json, page, view as JSON.
+OLD_WRITER = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from kg.graph import read_graph
+from kg.viz import write_page
+write_page(read_graph(sys.argv[2]), sys.argv[3], **json.loads(sys.argv[4]))
+"""
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--no-first-run", "--disable-component-update", "--disable-sync",
                  "--disable-quic"]
@@ -131,55 +149,111 @@ def time_in_browser(pages: list[Path], timeout_s: float = 180, repeat: int = 3) 
     return out
 
 
-def run(sizes: list[int], uncapped_max: int) -> list[dict]:
+def corpus_graph(n_notes: int) -> nx.MultiDiGraph:
+    """The graph of a generated corpus of `n_notes` notes, built once and kept."""
+    root = CORPUS_CACHE / f"notes-{n_notes}"
+    if not (root / "graph.json").exists():
+        subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), str(n_notes),
+                        "--out", str(root)], check=True)
+        build([root / "notes"], root, BuildOptions())
+    return read_graph(root / "graph.json")
+
+
+def baseline_checkout(ref: str, into: Path) -> Path:
+    """The kg/ package (and its data) of git ref `ref`, unpacked under `into`."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "kg", "pipelines"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def graphs(sizes: list[int], notes: list[int]):
+    for n in sizes:
+        t = time.perf_counter()
+        g = synthetic_graph(n)
+        yield f"{g.number_of_nodes():,} nodes (synthetic)", g, time.perf_counter() - t
+    for n in notes:
+        t = time.perf_counter()
+        g = corpus_graph(n)
+        yield (f"{n:,} notes: {g.number_of_nodes():,} nodes / {g.number_of_edges():,} edges",
+               g, time.perf_counter() - t)
+
+
+def run(sizes: list[int], uncapped_max: int, notes: list[int] = (),
+        baseline: str | None = None) -> list[dict]:
     import pyvis.network  # noqa: F401 - paid once per process (~0.7 s); not a per-page cost
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        old_root = baseline_checkout(baseline, Path(tmp)) if baseline else None
         jobs = []
-        for n in sizes:
-            t = time.perf_counter()
-            g = synthetic_graph(n)
-            gen_s = time.perf_counter() - t
+        for gi, (name, g, gen_s) in enumerate(graphs(sizes, notes)):
+            graph_json = Path(tmp) / f"graph{gi}.json"
             views = [("default (cap 500)", {})]
-            if n <= uncapped_max:
+            if g.number_of_nodes() <= uncapped_max:
                 views.append(("uncapped", {"max_nodes": 0}))
             person = max((x for x, a in g.nodes(data=True) if a["label"] == V.PERSON),
                          key=g.degree)
             views.append(("--focus busiest person --depth 1", {"focus": person, "depth": 1}))
-            for name, view in views:
-                path = Path(tmp) / f"g{n}-{len(jobs)}.html"
+            if old_root:
+                write_graph(g, graph_json)
+            for view_name, view in views:
+                path = Path(tmp) / f"g{len(jobs)}.html"
                 t = time.perf_counter()
                 write_page(g, path, **view)
-                write_s = time.perf_counter() - t
-                shown = path.read_text(encoding="utf-8").count('"group":')
-                jobs.append((path, {"graph": f"{g.number_of_nodes():,} nodes / "
-                                             f"{g.number_of_edges():,} edges",
-                                    "view": name, "drawn": shown, "gen_s": gen_s,
-                                    "write_s": write_s,
-                                    "size_kb": path.stat().st_size // 1024}))
-        times = time_in_browser([p for p, _ in jobs])
-        for (_, row), ms in zip(jobs, times, strict=True):
-            rows.append({**row, "ready_s": ms / 1000})
+                row = {"graph": name, "view": view_name, "drawn": _drawn(path),
+                       "gen_s": gen_s, "write_s": time.perf_counter() - t,
+                       "size_kb": path.stat().st_size // 1024}
+                if old_root:
+                    row["old_page"] = Path(tmp) / f"g{len(jobs)}-old.html"
+                    subprocess.run([sys.executable, "-c", OLD_WRITER, str(old_root),
+                                    str(graph_json), str(row["old_page"]),
+                                    json.dumps(view)], check=True)
+                jobs.append((path, row))
+        # Before and after side by side, so a machine that slows down mid-run slows both.
+        pages = [p for path, row in jobs for p in (path, row.get("old_page")) if p]
+        times = dict(zip(pages, time_in_browser(pages), strict=True))
+        for path, row in jobs:
+            row["ready_s"] = times[path] / 1000
+            if "old_page" in row:
+                row["old_ready_s"] = times[row.pop("old_page")] / 1000
+            rows.append(row)
     return rows
 
 
+def _drawn(path: Path) -> int:
+    return path.read_text(encoding="utf-8").count('"group":')
+
+
 def table(rows: list[dict]) -> str:
-    head = ("| graph | view | nodes drawn | write page (s) | page size (KB) "
-            "| navigation → settled render (s) |\n|---|---|---:|---:|---:|---:|\n")
-    return head + "".join(
-        f"| {r['graph']} | {r['view']} | {r['drawn']:,} | {r['write_s']:.2f} | "
-        f"{r['size_kb']:,} | {r['ready_s']:.2f} |\n" for r in rows)
+    old = any("old_ready_s" in r for r in rows)
+    head = ("| graph | view | nodes in page | write page (s) | page size (KB) "
+            "| navigation → settled render (s) |"
+            + (" before (s) | after / before |" if old else "") + "\n"
+            + "|---|---|---:|---:|---:|---:|" + ("---:|---:|" if old else "") + "\n")
+    lines = []
+    for r in rows:
+        line = (f"| {r['graph']} | {r['view']} | {r['drawn']:,} | {r['write_s']:.2f} | "
+                f"{r['size_kb']:,} | {r['ready_s']:.2f} |")
+        if "old_ready_s" in r:
+            line += f" {r['old_ready_s']:.2f} | {r['ready_s'] / r['old_ready_s']:.2f} |"
+        lines.append(line + "\n")
+    return head + "".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1000,5000,20000")
+    ap.add_argument("--sizes", default="1000,5000,20000", help="Synthetic graph sizes (nodes).")
+    ap.add_argument("--notes", default="", help="Also graphs built from generated corpora of "
+                    "these many notes, e.g. 10000 (kept under the temp folder between runs).")
+    ap.add_argument("--baseline", metavar="REF", help="Also time the pages the kg/ of this git "
+                    "ref writes, in the same browser run (before/after ratios).")
     ap.add_argument("--uncapped-max", type=int, default=1000,
                     help="Also time the uncapped page for graphs up to this size.")
     ap.add_argument("--no-write", action="store_true", help="Do not write VIZ_RESULTS.md.")
     args = ap.parse_args()
-    rows = run([int(s) for s in args.sizes.split(",")], args.uncapped_max)
+    rows = run([int(s) for s in args.sizes.split(",") if s], args.uncapped_max,
+               [int(s) for s in args.notes.split(",") if s], args.baseline)
     text = table(rows)
     print(text)
     if not args.no_write:
@@ -187,9 +261,13 @@ def main() -> None:
             "# Graph page timings\n\n"
             f"`python benchmarks/viz_bench.py` on {platform.platform()}, Python "
             f"{platform.python_version()}, headless Chromium ({CHROMIUM}), 1280x800, no GPU.\n"
-            "Synthetic contract-shaped graphs; \"settled render\" is navigation start to the\n"
-            "page's `window.kgReady` (physics stabilised and stopped, canvas drawn); median of 3\n"
-            "loads in a warm browser (a cold browser's first page adds about 1 s).\n\n"
+            "Synthetic contract-shaped graphs and generated corpora; \"settled render\" is\n"
+            "navigation start to the page's `window.kgReady` (physics stabilised and stopped,\n"
+            "canvas drawn); median of 3 loads in a warm browser (a cold browser's first page\n"
+            "adds about 1 s).\n"
+            + (f"\"before\" is the page written by the kg/ of git ref `{args.baseline}`, loaded "
+               "in the same browser in the same run.\n" if args.baseline else "")
+            + f"\n`{' '.join(['python benchmarks/viz_bench.py', *sys.argv[1:]])}`\n\n"
             + text, encoding="utf-8")
 
 

@@ -44,6 +44,7 @@ class BuildOptions:
     scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
     include: tuple[str, ...] = ()  # globs a file must match to be read (none: every file)
     exclude: tuple[str, ...] = ()  # globs of files not to read
+    as_of: str | None = None  # the date the page's item colours are for; None = today
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _build(paths: list[Path], out_dir: Path | None, options: BuildOptions,
         write_graph(graph, result.out_path)
         write_index(graph, result.out_path)  # after graph.json: it records what it indexes
         if options.html:
-            result.page_path = write_page(graph, out_dir / "graph.html")
+            result.page_path = write_page(graph, out_dir / "graph.html", as_of=options.as_of)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -84,12 +84,14 @@ def format_option(f):
               help="Reuse OUT/.kg-cache/ to re-extract only changed notes.")
 @click.option("--html/--no-html", default=True, show_default=True,
               help="Also write OUT/graph.html, the interactive graph page.")
+@click.option("--as-of", metavar="DATE", help="Colour the page's action items as open, done or "
+              "overdue on DATE (YYYY-MM-DD; default today).")
 @click.option("--neo4j", "to_neo4j", is_flag=True,
               help="Also load the graph into Neo4j (settings as for `kg load`).")
 @neo4j_options
 @format_option
 def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, include, exclude,
-              follow_symlinks, workers, executor, scheduler, use_cache, html, to_neo4j, fmt,
+              follow_symlinks, workers, executor, scheduler, use_cache, html, as_of, to_neo4j, fmt,
               **neo4j) -> None:
     """Extract a knowledge graph from the notes under PATHS.
 
@@ -106,16 +108,19 @@ def build_cmd(paths, out_dir, aliases, incident_prefixes, max_file_mb, include, 
       kg build ~/Meetings --include '*.vtt' --include '*.docx' --exclude 'archive/*'
     """
     from .build import BuildOptions, build  # spaCy and NetworkX: only for this command
+    from .viz import check_date
 
     if scheduler and executor != "dask":
         err = InputError("--scheduler applies only to --executor dask")
         err.hint = "Add --executor dask, or leave out --scheduler."
         raise err
+    if as_of is not None:  # checked now, not after minutes of extraction
+        as_of = check_date(as_of, "--as-of")
     options = BuildOptions(incident_prefixes=tuple(p.upper() for p in incident_prefixes) or None,
                            max_bytes=_max_bytes(max_file_mb), aliases=aliases, workers=workers,
                            cache=use_cache, follow_symlinks=follow_symlinks, html=html,
                            executor=executor, scheduler=scheduler, include=include,
-                           exclude=exclude)
+                           exclude=exclude, as_of=as_of)
     result = build(paths, out_dir, options, progress=_progress,
                    on_wait=lambda message: click.echo(printable(message), err=True))
     summary = result.summary()

@@ -25,21 +25,26 @@ from .viz import DEFAULT_DEPTH, DEFAULT_MAX_NODES
               help="Show only these node labels, e.g. Person,Ticket.")
 @click.option("--since", metavar="DATE", help="Show only facts stated on or after DATE "
               "(YYYY-MM-DD).")
+@click.option("--as-of", metavar="DATE", help="Colour action items as open, done or overdue "
+              "on DATE (YYYY-MM-DD; default today).")
 @click.option("--max-nodes", type=click.IntRange(min=0), default=DEFAULT_MAX_NODES,
-              show_default=True, help="Draw at most this many nodes, the best connected "
-              "first (0: no limit). The page says when nodes were left out.")
-def viz_cmd(graph_path: Path, out_file: Path | None, focus, depth, labels, since,
+              show_default=True, help="Draw at most this many nodes, the work first and "
+              "the most active of each label (0: no limit). The page says what was left out.")
+def viz_cmd(graph_path: Path, out_file: Path | None, focus, depth, labels, since, as_of,
             max_nodes) -> None:
     """Write an interactive, self-contained graph page (no network needed to open it).
 
-    Colour and shape show the label, size shows mentions, hovering shows the
-    evidence lines; the page has a search box and label filters.
+    Colour and shape show the label, action items are coloured by their status
+    on --as-of, size shows mentions; clicking a node or an edge opens a panel with
+    its evidence lines and neighbours. The page has a search box (press /),
+    label and relationship filters, a reset button and a date slider.
 
     \b
     Example:
       kg viz                                   # kg-out/graph.json -> kg-out/graph.html
       kg viz --focus "Emily Watson" --depth 1 --out emily.html
       kg viz --labels Person,Team,Ticket --since 2024-10-01
+      kg viz --as-of 2024-11-30                # item colours as they stood that day
     """
     from .graph import read_graph  # NetworkX: only once the command runs
     from .viz import write_page
@@ -49,5 +54,5 @@ def viz_cmd(graph_path: Path, out_file: Path | None, focus, depth, labels, since
     label_list = tuple(s for s in (labels or "").split(",") if s.strip()) or None
     title = f"kg: {focus}" if focus else "kg graph"
     page = write_page(graph, out, focus=focus, depth=depth, labels=label_list, since=since,
-                      max_nodes=max_nodes, title=title)
+                      as_of=as_of, max_nodes=max_nodes, title=title)
     click.echo(f"Page:  {printable(str(page))}")

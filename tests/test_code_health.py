@@ -16,7 +16,7 @@ LAYERS = [
     ("kg/graph.py", "kg/item_state.py"),
     ("kg/cache.py", "kg/cache_codec.py", "kg/outdir.py", "kg/parallel.py", "kg/build.py",
      "kg/dask_executor.py", "kg/index.py", "kg/subgraphs.py", "kg/lookup.py", "kg/queries.py",
-     "kg/backends/", "kg/viz.py", "kg/graph_diff.py", "kg/export.py", "kg/search.py",
+     "kg/backends/", "kg/viz", "kg/graph_diff.py", "kg/export.py", "kg/search.py",
      "kg/answers.py"),
     ("kg/cli",),
 ]

@@ -15,6 +15,7 @@ from kg.cli import main
 from kg.errors import InputError, QueryError
 from kg.graph import read_graph, write_graph
 from kg.viz import View, neighbourhood, resolve_focus, script_json, select, write_page
+from kg.viz_page import STATE_COLOURS, item_states, state_on
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -89,6 +90,12 @@ def test_bad_label_and_date_are_input_errors():
         write_page(small_graph(), "/nonexistent/x.html", since="yesterday")
 
 
+def page_json(path) -> dict:
+    page = path.read_text(encoding="utf-8")
+    return json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>',
+                                page, re.S).group(1))
+
+
 def test_big_graph_is_capped_and_the_page_says_so(tmp_path):
     g = nx.MultiDiGraph()
     for i in range(1200):
@@ -98,9 +105,10 @@ def test_big_graph_is_capped_and_the_page_says_so(tmp_path):
                    evidence=[])
     sel = select(g, View())
     assert len(sel.nodes) == 500
-    assert any("showing 500 of 1,200 nodes" in n and "--focus" in n for n in sel.notes)
+    assert any("showing 500 of 1,200 nodes" in n and "--focus" in n and "--max-nodes 0" in n
+               for n in sel.notes)
     page = write_page(g, tmp_path / "g.html").read_text(encoding="utf-8")
-    assert "showing 500 of 1,200 nodes" in page
+    assert "showing 500 of 1,200 nodes" in page and "700 Ticket" in page
     assert '"improvedLayout":false' in page
 
 
@@ -191,3 +199,131 @@ def test_decisions_have_their_own_shape_and_show_text_and_status(tmp_path):
     props = [data["details"][n["id"]]["props"] for n in decisions]
     assert {p["status"] for p in props} == {"decided", "reversed"}
     assert all(p["text"] for p in props)
+
+
+def work_graph(meetings: int = 300, tickets: int = 400, people: int = 40) -> nx.MultiDiGraph:
+    """Meetings that each attend-link many people and mention many tickets: the busiest nodes."""
+    g = nx.MultiDiGraph()
+    for p in range(people):
+        g.add_node(f"person:p{p}", label="Person", name=f"Person {p}", aliases=[], mentions=2 + p)
+    for t in range(tickets):
+        g.add_node(f"ticket:T-{t}", label="Ticket", name=f"T-{t}", mentions=1 + t % 5)
+    for m in range(meetings):
+        day = f"2024-{1 + m % 12:02d}-{1 + m % 28:02d}"
+        mid = f"meeting:m{m}.md"
+        g.add_node(mid, label="Meeting", name="Weekly sync", title="Weekly sync", date=day,
+                   source=f"m{m}.md")
+        ev = [{"source": f"m{m}.md", "line": 2, "text": "sync", "date": day}]
+        for p in range(0, people, 3):
+            g.add_edge(f"person:p{(p + m) % people}", mid, key="ATTENDED", type="ATTENDED",
+                       evidence=ev)
+        for t in range(0, tickets, 40):
+            g.add_edge(mid, f"ticket:T-{(t + m) % tickets}", key="MENTIONS", type="MENTIONS",
+                       evidence=ev)
+    g.add_edge("person:p1", "ticket:T-7", key="RAISED_CONCERN_ABOUT", type="RAISED_CONCERN_ABOUT",
+               evidence=[{"source": "m1.md", "line": 4, "text": "worried", "date": "2024-02-02"}])
+    return g
+
+
+def test_the_cap_keeps_the_work_and_says_what_was_left_out():
+    g = work_graph()
+    sel = select(g, View(max_nodes=200, as_of="2025-01-01"))
+    labels = [g.nodes[n]["label"] for n in sel.nodes]
+    assert labels.count("Meeting") == 0  # 300 meetings, each busier than any ticket
+    assert labels.count("Person") >= 35 and labels.count("Ticket") >= 150
+    assert "ticket:T-7" in sel.nodes  # the one ticket with a concern is never thinned out
+    note = sel.notes[-1]
+    assert "showing 200 of 740 nodes" in note and "300 Meeting" in note
+
+
+def test_meetings_start_hidden_when_they_would_crowd_the_drawing(tmp_path):
+    g = work_graph(meetings=60, tickets=20, people=10)
+    sel = select(g, View(as_of="2025-01-01"))
+    assert sel.hidden == ["Meeting"] and len(sel.nodes) == 90
+    assert any("tick Meeting in the legend" in n for n in sel.notes)
+    assert select(g, View(labels=("Meeting", "Person"), as_of="2025-01-01")).hidden == []
+    assert select(g, View(focus="Person 1", as_of="2025-01-01")).hidden == []
+    data = page_json(write_page(g, tmp_path / "g.html", as_of="2025-01-01"))
+    assert data["hidden"] == ["Meeting"]
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert labels["meeting:m0.md"] == "2024-01-01 Weekly sync"  # ten weeklies, told apart
+
+
+def item_graph() -> nx.MultiDiGraph:
+    g = small_graph()
+    items = {"item:open": ("open", "2024-12-01"), "item:done": ("done", "2024-10-05"),
+             "item:late": ("open", "2024-10-10")}
+    for nid, (status, due) in items.items():
+        g.add_node(nid, label="ActionItem", name=nid, text=f"Send the {nid[5:]} report",
+                   status=status, due=due, source="a.md", line=9)
+        g.add_edge("person:emily-watson", nid, key="OWNS", type="OWNS",
+                   evidence=[{"source": "a.md", "line": 9, "text": "ACTION: Emily to send",
+                              "date": "2024-10-01"}])
+    return g
+
+
+def test_item_colours_follow_the_shared_state_rule_on_the_as_of_date(tmp_path):
+    data = page_json(write_page(item_graph(), tmp_path / "g.html", as_of="2024-11-01"))
+    colour = {n["id"]: n["color"] for n in data["nodes"]}
+    assert colour["item:open"] == STATE_COLOURS["open"]
+    assert colour["item:done"] == STATE_COLOURS["done"]
+    assert colour["item:late"] == STATE_COLOURS["overdue"]
+    states = {n["id"]: n["states"] for n in data["nodes"] if "states" in n}
+    # The slider's stops: still open on its due date, overdue from the day after.
+    assert state_on(states["item:late"], "2024-10-10") == "open"
+    assert state_on(states["item:late"], "2024-10-11") == "overdue"
+    assert state_on(states["item:open"], "2024-12-02") == "overdue"
+
+
+def test_item_states_follow_a_history_of_statements():
+    attrs = {"status": "done", "due": "2024-10-20",
+             "history": [{"date": "2024-10-01", "status": "open", "due": "2024-10-10"},
+                         {"date": "2024-10-15", "status": "done", "due": "2024-10-20"}]}
+    changes = item_states(attrs, "2024-11-01")
+    assert state_on(changes, "2024-09-30") == "later"  # not yet stated
+    assert state_on(changes, "2024-10-05") == "open"
+    assert state_on(changes, "2024-10-12") == "overdue"
+    assert state_on(changes, "2024-10-15") == "done"
+
+
+def test_flagged_tickets_are_marked_and_the_panel_has_neighbours(tmp_path):
+    data = page_json(write_page(small_graph(), tmp_path / "g.html", as_of="2024-11-01"))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["ticket:NEXUS-1"]["flagged"]
+    assert nodes["ticket:NEXUS-1"]["label"] == "\u26a0 NEXUS-1"
+    assert "flagged" not in nodes["ticket:NEXUS-2"]
+    assert data["details"]["ticket:NEXUS-1"]["props"]["depends on"] == "1"
+    near = data["details"]["ticket:NEXUS-2"]["near"]
+    assert ["DEPENDS_ON", "in", "ticket:NEXUS-1", "NEXUS-1", True] in near
+    assert ["WORKS_ON", "in", "person:alex-chen", "Alex Chen", True] in near
+    assert data["relTypes"] == ["ATTENDED", "OWNS", "DEPENDS_ON", "WORKS_ON"]
+    assert data["asOf"] == "2024-11-01" and data["dates"][-1] == "2024-11-05"
+
+
+def test_as_of_is_checked_by_kg_viz_and_kg_build(tmp_path):
+    write_graph(small_graph(), tmp_path / "graph.json")
+    runner = CliRunner()
+    res = runner.invoke(main, ["viz", "--graph", str(tmp_path / "graph.json"), "--as-of", "soon"])
+    assert res.exit_code == 2 and "--as-of wants a date" in res.output
+    res = runner.invoke(main, ["build", str(tmp_path), "--out", str(tmp_path / "o"),
+                               "--as-of", "31/12/2024"])
+    assert res.exit_code == 2 and "--as-of wants a date" in res.output
+    res = runner.invoke(main, ["viz", "--graph", str(tmp_path / "graph.json"),
+                               "--as-of", "2024-11-01"])
+    assert res.exit_code == 0, res.output
+    assert page_json(tmp_path / "graph.html")["asOf"] == "2024-11-01"
+
+
+def test_the_cap_prefers_work_joined_to_what_it_keeps():
+    g = nx.MultiDiGraph()
+    g.add_node("person:ana", label="Person", name="Ana", aliases=[], mentions=5)
+    for i in range(40):  # busy keys nobody owns
+        g.add_node(f"ticket:LONE-{i}", label="Ticket", name=f"LONE-{i}", mentions=50)
+    for i in range(40):  # quieter keys Ana works on
+        g.add_node(f"ticket:ANA-{i}", label="Ticket", name=f"ANA-{i}", mentions=1)
+        g.add_edge("person:ana", f"ticket:ANA-{i}", key="WORKS_ON", type="WORKS_ON", evidence=[])
+    sel = select(g, View(max_nodes=21, as_of="2025-01-01"))
+    assert "person:ana" in sel.nodes
+    assert sum(n.startswith("ticket:ANA-") for n in sel.nodes) == 20
+    sel = select(g, View(max_nodes=5, as_of="2025-01-01", focus="ANA-7", depth=2))
+    assert {"ticket:ANA-7", "person:ana"} <= set(sel.nodes) and len(sel.nodes) == 5
