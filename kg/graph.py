@@ -93,6 +93,8 @@ def build_graph(notes: list[NoteFacts], resolver: Resolver, meta: dict) -> nx.Mu
                 b.edge(s, fact.rel, o, note, fact.line)
         per_line: dict[int, int] = {}
         for item in note.items:
+            if item.update:
+                continue  # a restatement of an earlier action: never a new one
             per_line[item.line] = per_line.get(item.line, 0) + 1
             iid = V.item_id(note.source, item.line, per_line[item.line])
             b.nodes[iid] = {"label": V.ACTION_ITEM, "name": item.text, "text": item.text,

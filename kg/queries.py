@@ -22,6 +22,7 @@ import networkx as nx
 from . import vocab as V
 from .datafiles import queries_dir
 from .errors import QueryError
+from .item_state import ACTIVE
 from .lookup import Entity, graph_entities, resolve_entity
 
 _HEADER = re.compile(r"^//\s*(name|usage|description|example|columns):\s*(.*?)\s*$")
@@ -307,7 +308,7 @@ def open_items(g: nx.MultiDiGraph, person: str | None = None, overdue: bool = Fa
     items = ({n: g.nodes[n] for o in owned_by for n, _ in _edges(g, o, V.OWNS)}.items()
              if owned_by is not None else _nodes_of_label(g, V.ACTION_ITEM))
     for n, a in items:
-        if a.get("label") != V.ACTION_ITEM or a.get("status") != "open":
+        if a.get("label") != V.ACTION_ITEM or a.get("status") not in ACTIVE:
             continue
         due = a.get("due")
         if overdue and not (due is not None and due < as_of):

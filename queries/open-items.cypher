@@ -7,7 +7,7 @@
 OPTIONAL MATCH (m:Person)-[:LEADS|MEMBER_OF]->(:Team {id: $team})
 WITH [$team] + collect(m.id) AS crew
 MATCH (i:ActionItem)
-WHERE i.status = 'open' AND ($overdue = false OR (i.due IS NOT NULL AND i.due < $as_of))
+WHERE i.status IN ['open', 'blocked'] AND ($overdue = false OR (i.due IS NOT NULL AND i.due < $as_of))
 OPTIONAL MATCH (o)-[:OWNS]->(i)
 WHERE o:Person OR o:Team
 WITH i, o, crew

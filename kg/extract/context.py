@@ -116,6 +116,14 @@ class Context:
                                          for p in self.openers(ln))
         return self._scope_cache[key]
 
+    def in_review(self, ln: Line) -> bool:
+        """Is `ln` inside a review of earlier actions ("Review of last week's actions")?"""
+        key = ("review", ln.parents)
+        if key not in self._scope_cache:
+            self._scope_cache[key] = any(self.lex.is_review_section(p.key or p.text)
+                                         for p in self.openers(ln))
+        return self._scope_cache[key]
+
     def in_future(self, ln: Line) -> bool:
         """Is `ln` about a later meeting ("Roles for next meeting", "Next meeting")?"""
         key = ("future", ln.parents)

@@ -38,10 +38,15 @@ class Item:
     text: str
     owners: list[Ref]
     due: str | None
-    status: str
+    status: str  # open, done, blocked or dropped, as this line states it
     targets: list[Ref]
     ref: str | None = None  # the note's own id for the action ("AI-7", "14.3")
     also: list[int] = field(default_factory=list)  # other lines that state the same action
+    #: The line restates an action of an earlier meeting ("Review of last week's actions",
+    #: "Bo takes over the sizing guide"): it updates that action and never makes a new one.
+    update: bool = False
+    shift_days: int | None = None  # "slipped a week": the due date stated before moves
+    former_owners: list[Ref] = field(default_factory=list)  # "… from Rachel"
 
 
 @dataclass

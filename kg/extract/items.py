@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from .dates import find_dates
 from .lexicon import Lexicon
 from .names import Names
+from .progress import Progress, ProgressReader
 from .roster import Roster
 
 _LABEL = re.compile(
@@ -78,12 +79,14 @@ class ParsedItem:
     labelled: bool = False  # written with an action label ("ACTION:", "AI-7:", "#action")
     assigned: bool = False  # an owner was assigned in a strong form (not just a trailing name)
     tracked: bool = False  # written for a task tracker (Obsidian's 📅 ✅ ⏳)
+    progress: Progress = field(default_factory=Progress)  # "still open", "moved to Nov 20"
 
 
 class ItemParser:
     def __init__(self, lex: Lexicon, names: Names):
         self.lex = lex
         self.names = names
+        self.progress = _progress_reader(lex)
 
     def parse(self, text: str, ref: dt.date | None, roster: Roster | None = None,
               strict: bool = False) -> ParsedItem:
@@ -125,7 +128,10 @@ class ItemParser:
             if self._add_owners(item, m.group("names"), roster):
                 item.assigned = True
         text = _ASSIGNED.sub("", text) if item.assigned else text
+        text, item.progress = self.progress.read(text, ref)
         due, text, has_due = _due(text, ref)
+        if item.progress.due:
+            due, has_due = item.progress.due, True
         item.due, item.has_due_text = due, has_due
         if not strict:
             text = self._segments(text, item, roster)
@@ -238,6 +244,10 @@ class ItemParser:
         item.groups += [g for g in groups if not people or not self._generic(g)]
         return True
 
+    def owner_list(self, written: str, roster: Roster) -> tuple[list[str], list[str]] | None:
+        """The people and groups `written` names, or None if any part of it names neither."""
+        return self._owner_list(written.strip().strip("*_`[]@").strip(), roster)
+
     def _owner_list(self, written: str, roster: Roster) -> tuple[list[str], list[str]] | None:
         parts = self.names.split(written)
         if not parts or len(written.split()) > 10:
@@ -264,6 +274,14 @@ class ItemParser:
 
     def _generic(self, group: str) -> bool:
         return group.strip().lstrip("@").casefold() in self.names.group_words
+
+
+def _progress_reader(lex: Lexicon) -> ProgressReader:
+    # One reader per lexicon: its phrase lists are sorted once, not per line.
+    reader = lex.__dict__.get("_progress_reader")
+    if reader is None:
+        reader = lex.__dict__["_progress_reader"] = ProgressReader(lex.structure["item_progress"])
+    return reader
 
 
 def _due(text: str, ref: dt.date | None) -> tuple[str | None, str, bool]:

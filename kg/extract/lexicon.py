@@ -317,6 +317,12 @@ class Lexicon:
             self._section_cache[title] = hit
         return hit
 
+    def is_review_section(self, title: str) -> bool:
+        """"Review of last week's actions", "Open actions from last time": how earlier
+        actions stand."""
+        return self.mentions_any(title, "review_section_words") and (
+            self.is_action_section(title) or self.mentions_any(title, "action_sections"))
+
     @cached_property
     def _section_cache(self) -> dict[str, bool]:
         return {}

@@ -25,6 +25,7 @@ from ..context import Context, Found
 from ..facts import CUE, DECLARED, NAME, Item, Ref
 from ..items import ItemParser, ParsedItem
 from ..layout import Line, clean_inline
+from ..progress import DONE, DROPPED, OPEN
 from ..roster import Roster
 from .prose import team_name
 
@@ -70,9 +71,14 @@ def read(ctx: Context) -> Found:
         owners = owner_refs(parsed)
         if not owners and kind in ("section", "labelled") and ctx.prose is not None:
             owners = _leading_person(ctx, ln)
-        done = parsed.done or ln.checkbox == "done" or bool(re.match(r"^~~.*~~$", ln.text))
-        if add_item(ctx, found, ln, parsed.text, owners, parsed.due, done, ref=parsed.ref):
+        struck = bool(re.match(r"^~~.*~~$", ln.text))
+        status = item_status(parsed, ln.checkbox, struck)
+        if add_item(ctx, found, ln, parsed.text, owners, parsed.due, status, ref=parsed.ref,
+                    update=kind == "review", shift_days=parsed.progress.shift_days):
             item_lines.add(ln.no)
+    for ln in ctx.layout.lines:
+        if ln.kind in ("bullet", "text") and ln.no not in item_lines and ln.no not in ctx.consumed:
+            _handover(ctx, parser, roster, ln, found)
     found.consumed |= item_lines
     return found
 
@@ -89,10 +95,12 @@ def _shape(ctx: Context, ln: Line, item_lines: set[int],
     if ln.no in ctx.speakers and ln.value and _SPOKEN_ACTION.match(ln.value) \
             and not lex.decision_kind(ln.value.split(" ", 1)[0]):
         return "spoken", _SPOKEN_ACTION.sub("", ln.value, count=1)
+    if ctx.in_review(ln):
+        # "Follow-up on last week's actions": how earlier tasks stand, not new ones.
+        if item_lines.intersection(ln.parents) or passed.intersection(ln.parents):
+            return None
+        return "review", ln.text
     if ctx.in_actions(ln):
-        if any(lex.mentions_any(p.key or p.text, "review_section_words")
-               for p in ctx.openers(ln)):
-            return None  # "Follow-up on last week's actions": status, not new tasks
         if item_lines.intersection(ln.parents) or passed.intersection(ln.parents):
             return ("section", ln.text) if ln.checkbox else None  # a note under a line
         if ln.kind == "bullet" and ln.no in ctx.layout.children and not ln.checkbox \
@@ -145,7 +153,59 @@ def _is_task(ctx: Context, ln: Line, kind: str, parsed: ParsedItem) -> bool:
         return has_owner
     if kind == "promise":
         return has_owner and parsed.has_due_text  # "I'll look into it" promises no date
+    if kind == "review":  # a status word alone ("Done") names no action to update
+        return len(re.findall(r"\w+", text)) >= 2 or has_owner
     return True
+
+
+def item_status(parsed: ParsedItem, checkbox: str | None = None, struck: bool = False) -> str:
+    """What the line says of the action: the words ("blocked on legal") over the box."""
+    if checkbox == "cancelled":
+        return DROPPED
+    if parsed.done or checkbox == "done" or struck:
+        return DONE
+    return parsed.progress.status or OPEN
+
+
+def _handover(ctx: Context, parser: ItemParser, roster: Roster, ln: Line, found: Found) -> None:
+    """"Bo takes over the sizing guide from Rachel", "Sizing guide handed over to Bo":
+    new owners for an action an earlier line gave, never a new action."""
+    rx = _handover_patterns(ctx)
+    m = rx[0].match(ln.text) or rx[1].match(ln.text)
+    if not m:
+        return
+    new = parser.owner_list(m["new"], roster)
+    old = parser.owner_list(m["old"], roster) if m["old"] else ([], [])
+    if not new or not (new[0] or new[1]) or old is None:
+        return
+    text = re.sub(r"^(?:the|our|their|his|her)\s+", "", m["text"].strip(" :-–—"),
+                  flags=re.IGNORECASE)
+    if len(re.findall(r"\w+", text)) < 2 and not ctx.keys(text):
+        return  # "Bo takes over from Rachel": nothing names what changes hands
+    owners = owner_refs(ParsedItem(text, new[0], None, False, groups=new[1]))
+    former = owner_refs(ParsedItem(text, old[0], None, False, groups=old[1]))
+    if add_item(ctx, found, ln, text, owners, None, OPEN, update=True):
+        found.items[-1].former_owners = former
+        found.consumed.add(ln.no)
+
+
+def _handover_patterns(ctx: Context) -> tuple[re.Pattern, re.Pattern]:
+    lex = ctx.lex
+    cached = lex.__dict__.get("_handover_patterns")
+    if cached is None:
+        spec = lex.structure["item_progress"]
+
+        def alternatives(name: str) -> str:
+            return "|".join(re.escape(p) for p in sorted(spec[name], key=len, reverse=True))
+
+        names = r"[^,;:()]+?"
+        cached = lex.__dict__["_handover_patterns"] = (
+            re.compile(rf"^(?P<new>{names})\s+(?:{alternatives('handover_takes')})\s+"
+                       rf"(?P<text>.+?)(?:\s+from\s+(?P<old>{names}))?\s*[.;!]?$", re.IGNORECASE),
+            re.compile(rf"^(?P<text>.+?)\s*[:—–-]?\s*(?:is\s+|was\s+|has\s+been\s+|got\s+)?"
+                       rf"(?:{alternatives('handover_gives')})\s+(?P<new>{names})"
+                       rf"(?:\s+from\s+(?P<old>{names}))?\s*[.;!)]?$", re.IGNORECASE))
+    return cached
 
 
 def owner_refs(parsed: ParsedItem) -> list[Ref]:
@@ -181,14 +241,16 @@ def _leading_person(ctx: Context, ln: Line) -> list[Ref]:
 
 
 def add_item(ctx: Context, found: Found, ln: Line, text: str, owners: list[Ref],
-             due: str | None, done: bool, extra_targets: list[Ref] = (),
-             ref: str | None = None) -> bool:
+             due: str | None, status: str, extra_targets: list[Ref] = (),
+             ref: str | None = None, update: bool = False,
+             shift_days: int | None = None) -> bool:
     """Record an action item with what its line (and the line it sits under) names."""
     text = clean_inline(text)
     if not text:
         return False
     targets = named_by(ctx, [ln], text, extra=extra_targets)
-    found.items.append(Item(ln.no, text, owners, due, "done" if done else "open", targets, ref))
+    found.items.append(Item(ln.no, text, owners, due, status, targets, ref, update=update,
+                            shift_days=shift_days))
     return True
 
 
@@ -232,7 +294,7 @@ def merge_repeats(items: list[Item], roster: Roster) -> list[Item]:
     first: dict[tuple, Item] = {}
     kept = []
     for item in items:
-        key = (_words(item.text), tuple(sorted(owner(o) for o in item.owners)),
+        key = (item.update, _words(item.text), tuple(sorted(owner(o) for o in item.owners)),
                tuple(sorted((t.label, t.text) for t in item.targets
                             if t.label in (V.TICKET, V.INCIDENT))))
         if key in first:

@@ -17,7 +17,8 @@ from ..facts import DECLARED, Ref
 from ..items import ItemParser
 from ..layout import Line, Table, clean_inline
 from ..lexicon import norm_key
-from .items import add_item, owner_refs
+from ..progress import DONE
+from .items import add_item, item_status, owner_refs
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _LABELLED_CELL = re.compile(r"\b(?:action(?:\s+items?)?|todo|ai)\b\s*[\d.]*\s*[:-]", re.IGNORECASE)
@@ -51,7 +52,7 @@ def _table(ctx: Context, parser: ItemParser, table: Table, found: Found) -> None
             for piece in labelled:
                 parsed = parser.parse(piece, ctx.ref_date(row.no), ctx.roster)
                 add_item(ctx, found, row, parsed.text, owner_refs(parsed) or owners,
-                         parsed.due, parsed.done, tickets, ref=parsed.ref)
+                         parsed.due, item_status(parsed), tickets, ref=parsed.ref)
         elif is_action and item_col and row.cell(item_col):
             _row_item(ctx, parser, row, item_col, by_role, owners, tickets, found)
 
@@ -63,11 +64,15 @@ def _row_item(ctx: Context, parser: ItemParser, row: Line, item_col: str, by_rol
     parsed = parser.parse(text, ref, ctx.roster)
     due_cell = row.cell(by_role.get("due"))
     due = parse_date(due_cell, ref) if due_cell else parsed.due
-    status = norm_key(row.cell(by_role.get("status")))
-    done = parsed.done or status in ctx.lex.structure["done_words"]
+    cell = row.cell(by_role.get("status"))
+    status = item_status(parsed)
+    if norm_key(cell) in ctx.lex.structure["done_words"]:
+        status = DONE
+    elif cell:  # "Blocked (legal)", "In progress", "Dropped"
+        status = parser.progress.read(cell, ref)[1].status or status
     ident = row.cell(by_role.get("id")) or parsed.ref
-    add_item(ctx, found, row, parsed.text or text, owners or owner_refs(parsed), due, done,
-             tickets, ref=ident or None)
+    add_item(ctx, found, row, parsed.text or text, owners or owner_refs(parsed), due, status,
+             tickets, ref=ident or None, shift_days=parsed.progress.shift_days)
 
 
 def _labelled_cells(row: Line) -> list[str]:
