@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -110,27 +111,22 @@ class Context:
 
     def in_actions(self, ln: Line) -> bool:
         """Is `ln` inside an action-items section?"""
-        key = ("actions", ln.parents)
-        if key not in self._scope_cache:
-            self._scope_cache[key] = any(self.lex.is_action_section(p.key or p.text)
-                                         for p in self.openers(ln))
-        return self._scope_cache[key]
+        return self._under("actions", ln, self.lex.is_action_section)
 
     def in_review(self, ln: Line) -> bool:
         """Is `ln` inside a review of earlier actions ("Review of last week's actions")?"""
-        key = ("review", ln.parents)
-        if key not in self._scope_cache:
-            self._scope_cache[key] = any(self.lex.is_review_section(p.key or p.text)
-                                         for p in self.openers(ln))
-        return self._scope_cache[key]
+        return self._under("review", ln, self.lex.is_review_section)
 
     def in_future(self, ln: Line) -> bool:
         """Is `ln` about a later meeting ("Roles for next meeting", "Next meeting")?"""
-        key = ("future", ln.parents)
+        return self._under("future", ln,
+                           lambda title: self.lex.mentions_any(title, "future_section_words"))
+
+    def _under(self, kind: str, ln: Line, opens: Callable[[str], bool]) -> bool:
+        # Lines under the same openers share the answer: cached per parents tuple.
+        key = (kind, ln.parents)
         if key not in self._scope_cache:
-            self._scope_cache[key] = any(
-                self.lex.mentions_any(p.key or p.text, "future_section_words")
-                for p in self.openers(ln))
+            self._scope_cache[key] = any(opens(p.key or p.text) for p in self.openers(ln))
         return self._scope_cache[key]
 
     def with_found(self, found: Found) -> Context:
