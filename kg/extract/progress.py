@@ -86,13 +86,14 @@ class ProgressReader:
     def _segment(self, seg: str, ref: dt.date | None, first: bool) -> Progress | None:
         """What one segment says, or None when it is part of the action, not its progress."""
         words = _strip_leads(seg.casefold().strip(_DECORATION), self.leads)
-        if not words or (first and len(spans_words(words)) > 4) \
-                or len(spans_words(words)) > _MAX_WORDS:
+        if not words or (first and len(_words(words)) > 4) \
+                or len(_words(words)) > _MAX_WORDS:
             return None
-        if _opening(words, self.hedges) is not None:
+        hedge = _opening(words, self.hedges)
+        if hedge is not None:
             # "probably done by Friday": talk about progress that states nothing, not even
             # the date; it leaves the action's text.
-            rest = words[len(_opening(words, self.hedges)):].strip()
+            rest = words[len(hedge):].strip()
             return Progress() if self._status_of(rest) or _opening(rest, self.moved) else None
         negation = _opening(words, self.negations)
         if negation is not None and self._status_of(words) is None:  # "no longer needed"
@@ -129,7 +130,7 @@ class ProgressReader:
         return None
 
 
-def spans_words(text: str) -> list[str]:
+def _words(text: str) -> list[str]:
     return re.findall(r"[\w'’]+", text)
 
 
